@@ -1,0 +1,126 @@
+"""Packet capture on the sandbox's loopback with scapy. The only module that imports scapy.
+
+Rules this module keeps:
+- The capture socket is opened by the calling thread, so it belongs to that thread's
+  network namespace; the sniffer thread only reads it.
+- scapy's L2Socket drops the loopback's outgoing copy: each packet is seen once.
+- No BPF filter (that would need libpcap): packets are filtered in Python.
+- `sync()` sends a marker datagram through `lo` and waits until the sniffer has read it:
+  loopback delivery is in order, so every packet sent before is then captured. Marker
+  packets are never shown.
+- Packets leave this module as `transcript.Frame` records; scapy objects stay inside,
+  except for writing the pcap file.
+"""
+
+from __future__ import annotations
+
+import logging
+import select
+import socket
+import threading
+from pathlib import Path
+from typing import Any
+
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+
+from scapy.all import IP, TCP, UDP, AsyncSniffer, IPv6, conf, wrpcap  # noqa: E402
+
+from harness.transcript import Frame  # noqa: E402
+
+_SO_RCVBUFFORCE = 33
+_FLAG_LETTERS = (("S", 0x02), ("F", 0x01), ("R", 0x04), ("P", 0x08), (".", 0x10), ("U", 0x20))
+
+
+def _flags(value: int) -> str:
+    return "".join(letter for letter, bit in _FLAG_LETTERS if value & bit)
+
+
+def to_frame(pkt: Any, t0_wall: float) -> Frame | None:
+    ip = pkt.getlayer(IP) or pkt.getlayer(IPv6)
+    if ip is None:
+        return None
+    t = float(pkt.time) - t0_wall
+    if pkt.haslayer(TCP):
+        tcp = pkt[TCP]
+        return Frame(t, "tcp", ip.src, int(tcp.sport), ip.dst, int(tcp.dport),
+                     _flags(int(tcp.flags)), int(tcp.seq), int(tcp.ack), int(tcp.urgptr),
+                     int(tcp.window), bytes(tcp.payload))
+    if pkt.haslayer(UDP):
+        udp = pkt[UDP]
+        return Frame(t, "udp", ip.src, int(udp.sport), ip.dst, int(udp.dport),
+                     payload=bytes(udp.payload))
+    return None
+
+
+class Capture:
+    """Sniff `lo` from construction until `stop()`; frames() may be read at any time."""
+
+    def __init__(self, t0_wall: float, iface: str = "lo") -> None:
+        self._t0_wall = t0_wall
+        self._packets: list[Any] = []
+        self._lock = threading.Lock()
+        self._seen = threading.Condition(self._lock)
+        self._marker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._marker.bind(("127.0.0.1", 0))
+        self._marker_port = self._marker.getsockname()[1]
+        self._marks = 0
+        self._sock = conf.L2socket(iface=iface)
+        try:  # a 1 MB echo must not overflow the capture queue while we are busy
+            self._sock.ins.setsockopt(socket.SOL_SOCKET, _SO_RCVBUFFORCE, 64 << 20)
+        except OSError:
+            pass
+        started = threading.Event()
+        self._sniffer = AsyncSniffer(opened_socket=self._sock, store=False, prn=self._keep,
+                                     started_callback=started.set)
+        self._sniffer.start()
+        self._stopped = False
+        started.wait(5)
+
+    def _is_marker(self, pkt: Any) -> bool:
+        return bool(pkt.haslayer(UDP) and pkt[UDP].sport == self._marker_port)
+
+    def _keep(self, pkt: Any) -> None:
+        with self._seen:
+            if self._is_marker(pkt):
+                self._marks += 1
+                self._seen.notify_all()
+            else:
+                self._packets.append(pkt)
+
+    def sync(self, seconds: float = 2.0) -> bool:
+        """Return once every packet sent before this call has been captured."""
+        if self._stopped:
+            return True
+        with self._seen:
+            want = self._marks + 1
+        self._marker.sendto(b"sockgrade-sync", ("127.0.0.1", self._marker_port))
+        with self._seen:
+            return self._seen.wait_for(lambda: self._marks >= want, seconds)
+
+    def frames(self) -> list[Frame]:
+        with self._lock:
+            pkts = list(self._packets)
+        return [f for f in (to_frame(p, self._t0_wall) for p in pkts) if f is not None]
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        try:
+            self._sniffer.stop(join=True)
+        except Exception:  # noqa: BLE001 - scapy raises plain Exception when it already ended
+            pass
+        # packets queued after the sniffer's last read are still in the socket
+        while select.select([self._sock], [], [], 0)[0]:
+            pkt = self._sock.recv()
+            if pkt is None:
+                break
+            self._keep(pkt)
+        self._sock.close()
+        self._marker.close()
+
+    def save(self, path: Path) -> None:
+        with self._lock:
+            pkts = list(self._packets)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        wrpcap(str(path), pkts)

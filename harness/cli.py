@@ -1,0 +1,105 @@
+"""`sockgrade`: a thin command line over pytest.main.
+
+Exit codes (the contract): 0 every behaviour passed; 1 a behaviour failed; 2 usage or
+spec errors (nothing graded); 3 the grader itself failed.
+Specs are parsed here first, so a bad spec exits 2 with `file:line: message` lines only,
+before any program is built or run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import spec as speclib
+
+EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def default_specs_dir() -> Path:
+    """./specs if there is one, else the specs/ beside the package (a source checkout)."""
+    here = Path.cwd() / "specs"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parent.parent / "specs"
+
+
+def spec_files(given: list[str]) -> list[Path]:
+    paths = [Path(p) for p in given] or [default_specs_dir()]
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.suffix in (".yaml", ".yml")))
+        else:
+            out.append(p)
+    return out
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="sockgrade", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="grade a submission directory against specs")
+    check.add_argument("submission", help="directory holding the student's programs")
+    check.add_argument("specs", nargs="*", help="spec files or directories (default: specs/)")
+    check.add_argument("--json", metavar="FILE", help="write per-behaviour results as JSON")
+    check.add_argument("--slow", metavar="FACTOR", help="multiply every time-out (default 1)")
+    check.add_argument("--isolation", choices=("auto", "netns", "host"), default=None)
+    check.add_argument("--artifacts", metavar="DIR", help="where to keep pcaps of failures")
+    check.add_argument("-n", "--workers", metavar="N", help="run behaviours in N processes "
+                       "(pytest-xdist)")
+    check.add_argument("-v", "--verbose", action="store_true")
+    sub.add_parser("schema", help="print the JSON Schema of spec files")
+    return ap
+
+
+def check(args: argparse.Namespace) -> int:
+    submission = Path(args.submission)
+    if not submission.is_dir():
+        print(f"sockgrade: submission {submission}: no such directory", file=sys.stderr)
+        return EXIT_USAGE
+    files = spec_files(args.specs)
+    problems = []
+    if not files:
+        problems.append("no spec files given and none found under specs/")
+    for f in files:
+        try:
+            speclib.load_spec(f)
+        except speclib.SpecError as exc:
+            problems.append(exc.render())
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        if args.json:
+            from harness.results import write_json
+
+            write_json(Path(args.json), [], submission, problems)
+        return EXIT_USAGE
+    argv = [*map(str, files), f"--sockgrade-submission={submission}", "-p", "no:cacheprovider",
+            "-q" if not args.verbose else "-v", "--no-header", "-rN",
+            "-o", "console_output_style=classic", f"--rootdir={Path.cwd()}"]
+    for flag, value in (("json", args.json), ("slow", args.slow),
+                        ("isolation", args.isolation), ("artifacts", args.artifacts)):
+        if value is not None:
+            argv.append(f"--sockgrade-{flag}={value}")
+    if args.workers:
+        argv += ["-n", str(args.workers)]
+    code = pytest.main(argv)
+    return {pytest.ExitCode.OK: EXIT_PASSED, pytest.ExitCode.TESTS_FAILED: EXIT_FAILED,
+            pytest.ExitCode.INTERRUPTED: EXIT_USAGE, pytest.ExitCode.USAGE_ERROR: EXIT_USAGE,
+            pytest.ExitCode.NO_TESTS_COLLECTED: EXIT_USAGE}.get(code, EXIT_INTERNAL)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "schema":
+        from harness.schema import spec_schema
+
+        import json
+
+        print(json.dumps(spec_schema(), indent=2))
+        return EXIT_PASSED
+    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    return check(args)

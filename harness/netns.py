@@ -1,0 +1,99 @@
+"""A private network namespace for one behaviour, entered by the calling thread.
+
+Rules this module keeps:
+- The namespace is anonymous: it is never named in /var/run/netns, so it cannot leak;
+  it lives while a process is in it or our fd holds it, and dies with them.
+- Only the calling thread enters it (unshare/setns act per thread). Sockets it opens
+  and processes it forks while inside belong to the namespace; `leave()` returns the
+  thread to where it was.
+- `lo` is brought up by ioctl, so iproute2 is not needed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import socket
+import struct
+
+CLONE_NEWNET = 0x40000000
+_SIOCGIFFLAGS = 0x8913
+_SIOCSIFFLAGS = 0x8914
+_IFF_UP = 0x1
+_IFF_RUNNING = 0x40
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+class IsolationUnavailable(Exception):
+    """A namespace could not be made here (no root, no user namespaces, a container)."""
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _bring_up_lo() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        ifreq = struct.pack("16sH14x", b"lo", 0)
+        flags = struct.unpack("16sH14x", fcntl.ioctl(s, _SIOCGIFFLAGS, ifreq))[1]
+        fcntl.ioctl(s, _SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | _IFF_UP | _IFF_RUNNING))
+
+
+def current_inode(pid: int | str = "thread-self") -> str:
+    return os.readlink(f"/proc/{pid}/ns/net")
+
+
+class NetNamespace:
+    """Enter a fresh namespace on construction; `leave()` (idempotent) goes back."""
+
+    def __init__(self) -> None:
+        self._home = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+        if _libc.unshare(CLONE_NEWNET) != 0:
+            err = ctypes.get_errno()
+            os.close(self._home)
+            reason = "needs root (CAP_SYS_ADMIN)" if err in (errno.EPERM, errno.EACCES) else ""
+            raise IsolationUnavailable(f"unshare(CLONE_NEWNET): {os.strerror(err)} {reason}")
+        self._fd: int | None = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+        self.inode = current_inode()
+        try:
+            _bring_up_lo()
+        except OSError:
+            self.leave()
+            raise
+
+    def leave(self) -> None:
+        if self._fd is None:
+            return
+        _check(_libc.setns(self._home, CLONE_NEWNET), "setns back to the host namespace")
+        os.close(self._fd)
+        os.close(self._home)
+        self._fd = None
+
+    def pids(self) -> list[int]:
+        """Every process whose network namespace is this one (our own pid excluded)."""
+        me = os.getpid()
+        found = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == me:
+                continue
+            try:
+                if os.readlink(f"/proc/{entry}/ns/net") == self.inode:
+                    found.append(int(entry))
+            except OSError:
+                continue  # exited meanwhile, or not ours to read
+        return found
+
+
+def probe() -> str | None:
+    """None if namespaces work here, else why not (checked once, without side effects)."""
+    try:
+        ns = NetNamespace()
+    except (IsolationUnavailable, OSError) as exc:
+        return str(exc)
+    ns.leave()
+    return None

@@ -1,0 +1,113 @@
+"""Every setting of the harness, in one table: flag, ini key, environment variable.
+
+Rules this module keeps (after pytest-timeout's options table):
+- One row per setting; the command line wins over the environment, which wins over
+  the ini file, which wins over the default.
+- A bad value is reported with where it came from: `--sockgrade-slow=abc (command
+  line): not a number`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("not a number") from None
+    if value <= 0:
+        raise ValueError("must be greater than 0")
+    return value
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return text
+    return parse
+
+
+def _path(text: str) -> Path:
+    return Path(text).expanduser()
+
+
+@dataclass(frozen=True)
+class Option:
+    dest: str
+    help: str
+    parse: Callable[[str], Any]
+    default: str | None
+    env: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--sockgrade-" + self.dest.replace("_", "-")
+
+    @property
+    def ini(self) -> str:
+        return "sockgrade_" + self.dest
+
+
+OPTIONS = (
+    Option("submission", "directory of the submission to grade (enables spec collection)",
+           _path, None, "SOCKGRADE_SUBMISSION"),
+    Option("slow", "multiply every time-out by this factor (slow machines)", _positive, "1",
+           "SOCKGRADE_SLOW"),
+    Option("isolation", "auto: a network namespace per behaviour if possible; netns: "
+           "required; host: host loopback", _choice("auto", "netns", "host"), "auto",
+           "SOCKGRADE_ISOLATION"),
+    Option("artifacts", "where pcap files of failed behaviours are kept", _path,
+           None, "SOCKGRADE_ARTIFACTS"),
+    Option("keep_pcap", "keep pcaps for: failed, always, never",
+           _choice("failed", "always", "never"), "failed", "SOCKGRADE_KEEP_PCAP"),
+    Option("json", "write per-behaviour results as JSON to this file", _path, None),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    submission: Path | None
+    slow: float
+    isolation: str
+    artifacts: Path | None
+    keep_pcap: str
+    json: Path | None
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("sockgrade", "socket-program grading")
+    for opt in OPTIONS:
+        env = f" (env {opt.env})" if opt.env else ""
+        group.addoption(opt.flag, dest="sockgrade_" + opt.dest, default=None,
+                        help=opt.help + env)
+        parser.addini(opt.ini, opt.help, default=None)
+
+
+def resolve(config: pytest.Config) -> Settings:
+    """Settings from command line, environment, ini, default; UsageError names the source."""
+    values: dict[str, Any] = {}
+    for opt in OPTIONS:
+        candidates = [
+            (config.getoption("sockgrade_" + opt.dest), f"{opt.flag} (command line)"),
+            (os.environ.get(opt.env) if opt.env else None, f"{opt.env} (environment)"),
+            (config.getini(opt.ini), f"{opt.ini} (ini file {config.inipath})"),
+            (opt.default, "default"),
+        ]
+        raw, source = next(((v, s) for v, s in candidates if v not in (None, "")), (None, ""))
+        if raw is None:
+            values[opt.dest] = None
+            continue
+        try:
+            values[opt.dest] = opt.parse(str(raw))
+        except ValueError as exc:
+            raise pytest.UsageError(f"{source}: {raw!r}: {exc}") from None
+    return Settings(**values)

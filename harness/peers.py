@@ -1,0 +1,180 @@
+"""The harness's own end of a conversation: TCP/UDP connections and listeners.
+
+Rules this module keeps:
+- Every connection is read by its own thread from the moment it opens, whatever the
+  steps are doing: a program echoing 1 MB must never block on a full receive buffer
+  while the harness is still sending (that deadlock would be ours, not the student's).
+- What arrives is kept whole (bytes, EOF, RST, UDP datagrams) and waited on with a
+  condition variable; nothing is dropped.
+- Sockets are created by the calling thread, i.e. inside the behaviour's namespace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable
+
+from harness.transcript import Transcript
+
+
+class Conn:
+    def __init__(self, name: str, sock: socket.socket, transcript: Transcript) -> None:
+        self.name = name
+        self.sock = sock
+        self.proto = "udp" if sock.type == socket.SOCK_DGRAM else "tcp"
+        self.local_port: int = sock.getsockname()[1]
+        self.remote_port: int = sock.getpeername()[1] if self.proto == "tcp" else 0
+        self._transcript = transcript
+        self.received = bytearray()
+        self.datagrams: list[bytes] = []
+        self.eof = False
+        self.reset = False
+        self.sent = bytearray()
+        self.echo_mark = 0  # bytes of `sent` already checked by an echo step
+        self.read_mark = 0  # bytes of `received` already consumed by a check
+        self.closed = False
+        self.cond = threading.Condition()
+        self._wake_r, self._wake_w = os.pipe()
+        self._reader = threading.Thread(target=self._read, name=f"conn-{name}", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            ready, _, _ = select.select([self.sock, self._wake_r], [], [])
+            if self._wake_r in ready:
+                return
+            try:
+                if self.proto == "udp":
+                    data, addr = self.sock.recvfrom(65536)
+                    self.remote_port = self.remote_port or addr[1]
+                else:
+                    data = self.sock.recv(262144)
+            except ConnectionResetError:
+                self._finish(reset=True)
+                return
+            except OSError as exc:
+                self._finish(reset=False, note=str(exc))
+                return
+            if not data and self.proto == "tcp":
+                self._finish(reset=False)
+                return
+            with self.cond:
+                self.received += data
+                self.datagrams.append(data)
+                self.cond.notify_all()
+            self._transcript.add(self.name, "received", data[:4096],
+                                 note=f"{len(data)} bytes" if len(data) > 4096 else "")
+
+    def _finish(self, reset: bool, note: str = "") -> None:
+        with self.cond:
+            self.eof = not reset
+            self.reset = reset
+            self.cond.notify_all()
+        self._transcript.add(self.name, "reset" if reset else "eof", note=note)
+
+    def wait(self, predicate: Callable[[Conn], bool], seconds: float) -> bool:
+        """Wait until predicate(self) holds (checked under the lock) or time runs out."""
+        deadline = time.monotonic() + seconds
+        with self.cond:
+            while not predicate(self):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.cond.wait(left)
+            return True
+
+    def unread(self) -> bytes:
+        with self.cond:
+            return bytes(self.received[self.read_mark:])
+
+    def send(self, data: bytes, chunk: int | None, pause: float, urgent: bool) -> str:
+        """Send all of data; returns '' or what went wrong (the peer reset, ...)."""
+        flags = socket.MSG_OOB if urgent else 0
+        size = chunk or len(data) or 1
+        for i in range(0, max(len(data), 1), size):
+            part = data[i:i + size]
+            try:
+                if self.proto == "udp":
+                    self.sock.send(part)
+                else:
+                    self.sock.sendall(part, flags)
+            except OSError as exc:
+                self._transcript.add(self.name, "send-error", note=str(exc))
+                return f"sending failed after {i} of {len(data)} bytes: {exc.strerror or exc}"
+            self.sent += part
+            self._transcript.add(self.name, "sent", part[:4096],
+                                 note=("urgent " if urgent else "") +
+                                 (f"{len(part)} bytes" if len(part) > 4096 else ""))
+            if pause and i + size < len(data):
+                time.sleep(pause)  # the spec asks for this pause between chunks
+        return ""
+
+    def shutdown_write(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_WR)
+        self._transcript.add(self.name, "shutdown", note="SHUT_WR (half-close)")
+
+    def close(self, abort: bool = False) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if abort:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        os.write(self._wake_w, b"x")
+        self._reader.join(5)
+        self.sock.close()
+        os.close(self._wake_r)
+        os.close(self._wake_w)
+        self._transcript.add(self.name, "abort" if abort else "close",
+                             note="RST (SO_LINGER 0)" if abort else "")
+
+
+def connect(name: str, host: str, port: int, proto: str, seconds: float,
+            transcript: Transcript) -> Conn | str:
+    """A Conn, or the reason the connection failed."""
+    kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, kind)
+    sock.settimeout(seconds)
+    try:
+        sock.connect((host, port))
+    except OSError as exc:
+        sock.close()
+        transcript.add(name, "connect-failed", note=f"{host}:{port}: {exc.strerror or exc}")
+        return f"{exc.strerror or exc}"
+    sock.settimeout(None)
+    conn = Conn(name, sock, transcript)
+    transcript.add(name, "connected",
+                   note=f"{proto} port {conn.local_port} -> {host}:{port}")
+    return conn
+
+
+class Listener:
+    def __init__(self, name: str, port: int, proto: str, transcript: Transcript) -> None:
+        self.name = name
+        self.proto = proto
+        kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
+        self.sock = socket.socket(socket.AF_INET, kind)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("0.0.0.0", port))
+        if proto == "tcp":
+            self.sock.listen(16)
+        self._transcript = transcript
+        transcript.add(name, "listening", note=f"{proto} port {port}")
+
+    def accept(self, name: str, seconds: float) -> Conn | None:
+        ready, _, _ = select.select([self.sock], [], [], seconds)
+        if not ready:
+            return None
+        sock, addr = self.sock.accept()
+        self._transcript.add(name, "accepted", note=f"from port {addr[1]}")
+        return Conn(name, sock, self._transcript)
+
+    def close(self) -> None:
+        self.sock.close()

@@ -1,0 +1,135 @@
+"""Outcome -> text a student can act on: the failed check, the conversation, the packets.
+
+Rules this module keeps:
+- Reads Outcomes only (no I/O), so every reporter (terminal, JSON, later HTML) shows the
+  same words.
+- Long things are cut with a count of what was left out, never silently.
+- Program output is shown as printed, but control characters are escaped: a student's
+  program cannot move our cursor or fake lines of the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from harness.judge import preview
+from harness.outcome import Outcome
+from harness.transcript import Event, Frame
+
+MAX_EVENTS = 40
+MAX_FRAMES = 40
+MAX_OUTPUT = 1500
+
+_ARROWS = {"sent": ">>", "received": "<<", "stdin": ">>", "stdout": "<<", "stderr": "<<"}
+
+
+def safe(text: str) -> str:
+    """Escape control characters except newline and tab."""
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}"
+                   for ch in text)
+
+
+def _cut(items: Sequence[str], most: int) -> list[str]:
+    if len(items) <= most:
+        return list(items)
+    half = most // 2
+    return [*items[:half], f"… {len(items) - 2 * half} more …", *items[-half:]]
+
+
+def event_line(e: Event) -> str:
+    arrow = _ARROWS.get(e.kind, "")
+    if arrow:
+        what = f"{arrow} {preview(e.data)}"
+        if e.note:
+            what += f" [{e.note}]"
+    else:
+        what = e.kind + (f": {e.note}" if e.note else "")
+    return f"{e.t:8.3f}  {e.who:<14} {safe(what)}"
+
+
+def _relative_seqs(frames: Sequence[Frame]) -> dict[tuple[str, int], int]:
+    """First sequence number per sender, so seq/ack read from 0 as in tcpdump."""
+    base: dict[tuple[str, int], int] = {}
+    for f in frames:
+        if f.proto == "tcp":
+            base.setdefault((f.src, f.sport), f.seq)
+    return base
+
+
+def frame_line(f: Frame, names: dict[int, str], base: dict[tuple[str, int], int]) -> str:
+    src = names.get(f.sport, str(f.sport))
+    dst = names.get(f.dport, str(f.dport))
+    if f.proto == "udp":
+        return f"{f.t:8.3f}  {src} > {dst}  UDP length {len(f.payload)} {preview(f.payload, 20)}"
+    seq = (f.seq - base.get((f.src, f.sport), f.seq)) & 0xFFFFFFFF
+    ack_base = base.get((f.dst, f.dport))
+    parts = [f"[{f.flags}]", f"seq {seq}"]
+    if "." in f.flags and ack_base is not None:
+        parts.append(f"ack {(f.ack - ack_base) & 0xFFFFFFFF}")
+    if "U" in f.flags:
+        parts.append(f"urg {f.urg_ptr}")
+    parts.append(f"length {len(f.payload)}")
+    if f.payload:
+        parts.append(preview(f.payload, 20))
+    return f"{f.t:8.3f}  {src} > {dst}  " + " ".join(parts)
+
+
+def render_failure(o: Outcome) -> str:
+    lines = [f"{o.assignment} › {o.behaviour}: {o.title}  ({o.score:g}/{o.max_score:g})"]
+    if o.status == "error":
+        lines += ["  The grader itself failed here (not your fault; tell the staff):",
+                  *("    " + x for x in o.error.rstrip().splitlines()[-15:])]
+    check = o.failed_check()
+    if check is not None:
+        lines.append(f"  {o.spec}:{check.line}: {check.description}")
+        if check.expected:
+            lines.append(f"    expected: {safe(check.expected)}")
+        for i, row in enumerate(safe(check.actual).splitlines() or [""]):
+            lines.append(("    actual:   " if i == 0 else "              ") + row)
+        if check.hint:
+            lines.append(f"    hint:     {safe(check.hint)}")
+    passed = [c for c in o.checks if c.passed and not c.skipped]
+    if passed:
+        lines.append(f"  passed before that: {len(passed)} check(s)")
+    lines.append("  Conversation (seconds, who, what):")
+    lines += ["    " + x for x in _cut([event_line(e) for e in o.events
+                                       if e.kind not in ("check",)], MAX_EVENTS)]
+    for name, text in o.outputs.items():
+        if text.strip():
+            shown = text if len(text) <= MAX_OUTPUT else f"… {text[-MAX_OUTPUT:]}"
+            lines.append(f"  What {name} printed:")
+            lines += ["    | " + x for x in safe(shown).splitlines()]
+    if o.frames:
+        base = _relative_seqs(o.frames)
+        lines.append(f"  Packets ({len(o.frames)} captured"
+                     + (f"; pcap: {o.pcap}" if o.pcap else "") + "):")
+        lines += ["    " + x for x in _cut([frame_line(f, o.names, base) for f in o.frames],
+                                           MAX_FRAMES)]
+    for c in o.checks:
+        if c.skipped:
+            lines.append(f"  not checked here: {c.description} ({c.skipped})")
+    lines.append(f"  isolation: {o.isolation}")
+    lines += [f"  note: {n}" for n in o.notes]
+    return "\n".join(lines)
+
+
+def score_table(outcomes: Sequence[Outcome]) -> str:
+    if not outcomes:
+        return "no behaviours were graded"
+    marks = {"passed": "PASS", "failed": "FAIL", "error": "ERROR"}
+    width = max(len(f"{o.assignment}.{o.behaviour}") for o in outcomes)
+    rows = []
+    for o in outcomes:
+        why = ""
+        check = o.failed_check()
+        if o.status == "failed" and check is not None:
+            why = f"  ← {check.description}"
+        elif o.status == "error":
+            why = "  ← grader error (not charged)"
+        rows.append(f"  {marks.get(o.status, o.status):<5} {o.assignment + '.' + o.behaviour:<{width}}"
+                    f"  {o.score:>4g}/{o.max_score:<4g} {safe(why)}")
+    got = sum(o.score for o in outcomes)
+    total = sum(o.max_score for o in outcomes if o.status != "error")
+    passed = sum(1 for o in outcomes if o.status == "passed")
+    rows.append(f"  Score: {got:g}/{total:g} ({passed} of {len(outcomes)} behaviours passed)")
+    return "\n".join(rows)

@@ -1,0 +1,82 @@
+"""Reporters: the score table in the terminal and the `--json` file.
+
+Rules this module keeps:
+- Results come only from test reports (`user_properties`), never from items, so the
+  same code serves a plain run and a pytest-xdist controller.
+- A behaviour whose item failed without an Outcome (the grader timed out or crashed)
+  is recorded as `error`, never as the student's failure, and never dropped.
+- The JSON file is always written when asked for, even when nothing ran.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness import report
+from harness.options import Settings
+from harness.outcome import PROPERTY, Outcome
+
+META = "sockgrade_meta"
+
+
+def outcome_of(rep: pytest.TestReport) -> Outcome | None:
+    props = dict(rep.user_properties)
+    if PROPERTY in props:
+        return Outcome.from_dict(props[PROPERTY])
+    meta = props.get(META)
+    if meta is None or not rep.failed:
+        return None
+    return Outcome(spec=meta["spec"], assignment=meta["assignment"],
+                   behaviour=meta["behaviour"], title=meta["title"], status="error",
+                   score=0.0, max_score=float(meta["points"]),
+                   error=str(rep.longreprtext)[-2000:])
+
+
+def write_json(path: Path, outcomes: list[Outcome], submission: Path | None,
+               errors: list[str]) -> None:
+    graded = [o for o in outcomes if o.status != "error"]
+    doc: dict[str, Any] = {
+        "submission": str(submission) if submission else None,
+        "status": "error" if errors else (
+            "passed" if outcomes and all(o.status == "passed" for o in outcomes) else
+            "error" if any(o.status == "error" for o in outcomes) and not
+            any(o.status == "failed" for o in outcomes) else "failed"),
+        "score": sum(o.score for o in outcomes),
+        "max_score": sum(o.max_score for o in graded),
+        "behaviours": [o.summary() for o in outcomes],
+        "errors": errors,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+class ResultsCollector:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.outcomes: dict[str, Outcome] = {}
+        self.collect_errors: list[str] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call" or report.failed:
+            o = outcome_of(report)
+            if o is not None and (report.nodeid not in self.outcomes or o.status != "passed"):
+                self.outcomes.setdefault(report.nodeid, o)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors.append(str(report.longreprtext))
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        terminalreporter.section("sockgrade")
+        terminalreporter.write_line(report.score_table(list(self.outcomes.values())))
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.settings.json is not None:
+            write_json(self.settings.json, list(self.outcomes.values()),
+                       self.settings.submission, self.collect_errors)

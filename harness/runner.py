@@ -1,0 +1,156 @@
+"""Run one behaviour: sandbox, programs, peers, capture; steps in order; then tear down.
+
+Rules this module keeps:
+- Each behaviour gets a fresh network namespace (or, where none can be made, host
+  loopback with a free port, said in the outcome), its own working directory (a copy of
+  the built submission) and its own capture.
+- Steps run in order; the first failed check ends the behaviour (later steps would only
+  fail for the same reason). Verdicts come from `judge`; this module only acts, waits
+  and records.
+- Every wait is bounded by the step's own time (scaled by `slow`); nothing waits on a
+  fixed sleep for a program.
+- Teardown always runs and leaves nothing: every process of the run killed and reaped,
+  sockets closed, namespace left, working directory removed. A harness bug is an
+  `error` outcome, never the student's failure.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import netns, procs, sockstate
+from harness.actions import Actions, BehaviourFailed
+from harness.outcome import Outcome
+from harness.spec import Behaviour, Spec
+from harness.submission import Built, BuildFailure
+from harness.transcript import Check, Transcript
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    build_dir: Path
+    builds: dict[str, Built | BuildFailure]
+    artifacts: Path
+    slow: float = 1.0
+    isolation: str = "auto"  # auto | netns | host
+    keep_pcap: str = "failed"  # failed | always | never
+    extra_notes: tuple[str, ...] = field(default=())
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
+    transcript = Transcript()
+    t0_wall = time.time()
+    notes = list(config.extra_notes)
+    workdir = Path(tempfile.mkdtemp(prefix=f"sockgrade-{behaviour.id}-"))
+    private = Path(tempfile.mkdtemp(prefix="sockgrade-private-"))
+    ns: netns.NetNamespace | None = None
+    capture = None
+    actions: Actions | None = None
+    error = ""
+    isolation = "none"
+    try:
+        shutil.copytree(config.build_dir, workdir, symlinks=True, dirs_exist_ok=True)
+        port = spec.port
+        if config.isolation != "host":
+            try:
+                ns = netns.NetNamespace()
+                isolation = "network namespace"
+            except (netns.IsolationUnavailable, OSError) as exc:
+                if config.isolation == "netns":
+                    raise
+                port = _free_port()
+                isolation = "host loopback"
+                notes.append(f"no private network namespace ({exc}): ran on the host's "
+                             f"loopback with port {port}; a program that ignores its port "
+                             "argument cannot pass here")
+        else:
+            port = _free_port()
+            isolation = "host loopback"
+        capture = _start_capture(t0_wall, ns is not None, notes)
+        actions = Actions(spec, config.builds, workdir, private, port, transcript, capture,
+                          config.slow)
+        try:
+            actions.run(behaviour.steps)
+        except BehaviourFailed:
+            pass
+    except Exception:  # noqa: BLE001 - a harness bug must become an 'error' outcome
+        error = traceback.format_exc()
+    finally:
+        leftovers = _teardown(actions, ns)
+        if leftovers:
+            notes.append(f"processes that would not die: {leftovers}")
+        frames = []
+        if capture is not None:
+            capture.sync(1.0)
+            capture.stop()
+            frames = capture.frames()
+        if ns is not None:
+            ns.leave()
+        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(private, ignore_errors=True)
+
+    checks: list[Check] = actions.checks if actions is not None else []
+    failed = any(not c.passed for c in checks)
+    status = "error" if error else "failed" if failed else "passed"
+    pcap = None
+    if capture is not None and (config.keep_pcap == "always"
+                                or (config.keep_pcap == "failed" and status != "passed")):
+        path = config.artifacts / f"{spec.assignment}.{behaviour.id}.{id(transcript):x}.pcap"
+        capture.save(path)
+        pcap = str(path)
+    return Outcome(
+        spec=str(spec.path), assignment=spec.assignment, behaviour=behaviour.id,
+        title=behaviour.title, status=status,
+        score=behaviour.points if status == "passed" else 0.0, max_score=behaviour.points,
+        checks=tuple(checks), events=tuple(transcript.snapshot()), frames=tuple(frames),
+        pcap=pcap, isolation=isolation,
+        notes=tuple(notes), error=error,
+        names=actions.port_names() if actions is not None else {},
+        outputs=actions.outputs() if actions is not None else {},
+    )
+
+
+def _start_capture(t0_wall: float, isolated: bool, notes: list[str]):  # type: ignore[no-untyped-def]
+    if not isolated:
+        notes.append("packet capture: off (only inside a private namespace)")
+        return None
+    try:
+        from harness.capture import Capture
+
+        return Capture(t0_wall)
+    except Exception as exc:  # noqa: BLE001 - capture is optional; say why it is off
+        notes.append(f"packet capture: unavailable ({exc}); packet checks were skipped")
+        return None
+
+
+def _teardown(actions: Actions | None, ns: netns.NetNamespace | None) -> list[int]:
+    """Kill and reap everything the run started; return pids that survived (none)."""
+    started = actions.program_pids() if actions is not None else []
+    # found before anything dies: a dead parent no longer lists its children
+    others = procs.descendants(started) | set(ns.pids() if ns is not None else [])
+    others -= set(started)
+    if actions is not None:
+        actions.close_peers()
+        actions.kill_programs()
+    left = procs.kill_and_reap(others)
+    if actions is not None:
+        actions.reap_programs()
+    if ns is not None:
+        left += [p for p in procs.kill_and_reap(ns.pids(), 2.0) if p not in left]
+    return left
+
+
+__all__ = ["RunConfig", "run_behaviour", "sockstate"]

@@ -1,0 +1,67 @@
+"""TCP socket states from /proc/net/tcp{,6}, as seen by the calling thread's namespace.
+
+Rules this module keeps:
+- /proc/thread-self/net, not /proc/net: the latter follows the process's main thread,
+  which may sit in another namespace than the thread asking.
+- The state numbers are the kernel's (include/net/tcp_states.h).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STATES = {
+    1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1", 5: "FIN_WAIT2",
+    6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING",
+}
+
+
+@dataclass(frozen=True)
+class SockEntry:
+    local_port: int
+    remote_port: int
+    state: str
+    inode: int
+
+
+def _parse(text: str) -> list[SockEntry]:
+    out = []
+    for row in text.splitlines()[1:]:
+        cols = row.split()
+        if len(cols) < 10:
+            continue
+        local, remote, state = cols[1], cols[2], int(cols[3], 16)
+        out.append(SockEntry(int(local.rsplit(":", 1)[1], 16), int(remote.rsplit(":", 1)[1], 16),
+                             STATES.get(state, str(state)), int(cols[9])))
+    return out
+
+
+def tcp_sockets() -> list[SockEntry]:
+    entries: list[SockEntry] = []
+    for name in ("tcp", "tcp6"):
+        try:
+            with open(f"/proc/thread-self/net/{name}") as f:
+                entries.extend(_parse(f.read()))
+        except OSError:
+            continue  # no IPv6 in this kernel
+    return entries
+
+
+def on_port(port: int) -> list[SockEntry]:
+    """Sockets whose local or remote port is `port`."""
+    return [e for e in tcp_sockets() if port in (e.local_port, e.remote_port)]
+
+
+def listening(port: int) -> bool:
+    return any(e.state == "LISTEN" and e.local_port == port for e in tcp_sockets())
+
+
+def udp_bound(port: int) -> bool:
+    for name in ("udp", "udp6"):
+        try:
+            with open(f"/proc/thread-self/net/{name}") as f:
+                if any(e.local_port == port for e in _parse(f.read())):
+                    return True
+        except OSError:
+            continue
+    return False

@@ -1,0 +1,341 @@
+"""The step vocabulary of a spec: one frozen model per step, kept in one table.
+
+Rules this module keeps:
+- A step is written `- NAME: ARGS`: a mapping with exactly one key. ARGS is a mapping of
+  the step's fields, or a single scalar that fills the step's `shorthand` field
+  (`- close: c1` means `- close: {conn: c1}`).
+- Every field has a description: the JSON Schema (specs/schema.json) and the error
+  messages come from these models, so they can never disagree with the parser.
+- Durations are seconds; each has a default here, scaled at run time by --slow.
+- No I/O happens here: the runner gives the steps meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Seconds = float
+Flags = str  # letters of tcpdump's flag names: S F R P A U (e.g. "FA", "R")
+
+
+class StepArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    shorthand: ClassVar[str | None] = None
+    hint: str | None = Field(
+        None, description="Shown to the student when this step's check fails."
+    )
+
+
+def _one_of(model: BaseModel, names: tuple[str, ...]) -> None:
+    given = [n for n in names if getattr(model, n) is not None]
+    if len(given) != 1:
+        raise ValueError(f"give exactly one of {', '.join(names)} (got {len(given) or 'none'})")
+
+
+# ---- student programs -------------------------------------------------------------
+
+
+class Start(StepArgs):
+    """Start a student program (declared under `programs:`)."""
+
+    shorthand: ClassVar[str | None] = "program"
+    program: str = Field(description="Program name from `programs:`.")
+    name: str | None = Field(None, description="Instance name, when one program runs twice.")
+    args: list[str] | None = Field(None, description="Overrides the program's args.")
+    within: Seconds = Field(5.0, gt=0, description="How long it may take to become ready.")
+
+
+class Stop(StepArgs):
+    """Stop a running program: the signal, then SIGKILL if it has not exited in time."""
+
+    shorthand: ClassVar[str | None] = "program"
+    program: str
+    signal: str = Field("SIGTERM", description="Signal to send first.")
+    within: Seconds = Field(2.0, gt=0)
+
+
+class Signal(StepArgs):
+    """Send a signal to a running program (e.g. SIGSTOP, SIGCONT, SIGINT)."""
+
+    program: str
+    signal: str
+
+
+class SendLine(StepArgs):
+    """Type a line on the program's standard input (a newline is added)."""
+
+    program: str
+    text: str
+
+
+class SendEof(StepArgs):
+    """Close the program's standard input (Ctrl-D on its terminal)."""
+
+    shorthand: ClassVar[str | None] = "program"
+    program: str
+
+
+class ExpectOutput(StepArgs):
+    """Wait for the program to print something matching a regular expression."""
+
+    program: str
+    pattern: str = Field(description="Python regex, searched in output not yet matched.")
+    stream: Literal["stdout", "stderr"] = "stdout"
+    within: Seconds = Field(3.0, gt=0)
+    absent: bool = Field(False, description="Pass only if it is NOT printed within `within`.")
+
+
+class ExpectExit(StepArgs):
+    """Wait for the program to exit, then check how."""
+
+    program: str
+    within: Seconds = Field(3.0, gt=0)
+    code: int | None = Field(None, description="Required exit code.")
+    signal: str | None = Field(None, description="Required terminating signal.")
+    running: bool = Field(False, description="Pass only if it is still running after `within`.")
+
+
+# ---- harness peers ----------------------------------------------------------------
+
+
+class Connect(StepArgs):
+    """Open a connection from the harness to a program (TCP) or a UDP socket aimed at it."""
+
+    shorthand: ClassVar[str | None] = "conn"
+    conn: str = Field(description="Name for this connection in later steps.")
+    proto: Literal["tcp", "udp"] = "tcp"
+    host: str = "{host}"
+    port: str | int = "{port}"
+    within: Seconds = Field(3.0, gt=0)
+    refused: bool = Field(False, description="Pass only if the connection is refused.")
+
+
+class Listen(StepArgs):
+    """Open a harness server socket that a student client will connect to."""
+
+    shorthand: ClassVar[str | None] = "listener"
+    listener: str
+    proto: Literal["tcp", "udp"] = "tcp"
+    port: str | int = "{port}"
+
+
+class Accept(StepArgs):
+    """Accept one connection on a harness listener."""
+
+    listener: str
+    conn: str
+    within: Seconds = Field(5.0, gt=0)
+
+
+class Send(StepArgs):
+    """Send bytes on a connection: exactly one of text, line, hex, random."""
+
+    conn: str
+    text: str | None = None
+    line: str | None = Field(None, description="Text with a newline added.")
+    hex: str | None = Field(None, description="Bytes in hex, spaces allowed: '00 ff 41'.")
+    random: int | None = Field(None, gt=0, description="This many pseudo-random bytes.")
+    seed: int = Field(0, description="Seed of the random bytes, so every run is alike.")
+    chunk: int | None = Field(None, gt=0, description="Send in writes of this many bytes.")
+    pause: Seconds = Field(0.0, ge=0, description="Pause between chunks.")
+    urgent: bool = Field(False, description="Send with MSG_OOB (TCP urgent data).")
+    within: Seconds = Field(10.0, gt=0, description="How long sending may take in all.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Send:
+        _one_of(self, ("text", "line", "hex", "random"))
+        return self
+
+
+class Shutdown(StepArgs):
+    """Half-close: shutdown(SHUT_WR). The program sees EOF; replies still arrive."""
+
+    shorthand: ClassVar[str | None] = "conn"
+    conn: str
+
+
+class Close(StepArgs):
+    """Close a connection normally (FIN)."""
+
+    shorthand: ClassVar[str | None] = "conn"
+    conn: str
+
+
+class Abort(StepArgs):
+    """Abort a connection with RST (SO_LINGER 0, then close)."""
+
+    shorthand: ClassVar[str | None] = "conn"
+    conn: str
+
+
+class Idle(StepArgs):
+    """Do nothing for a while (a pause the behaviour itself requires)."""
+
+    shorthand: ClassVar[str | None] = "seconds"
+    seconds: Seconds = Field(gt=0, le=60)
+
+
+# ---- expectations on the conversation ---------------------------------------------
+
+
+class ExpectEcho(StepArgs):
+    """Receive until everything sent on the connection since the last echo check is back."""
+
+    shorthand: ClassVar[str | None] = "conn"
+    conn: str
+    within: Seconds = Field(3.0, gt=0)
+
+
+class ExpectData(StepArgs):
+    """Receive until the data matches: exactly one of text, hex, pattern, size."""
+
+    conn: str
+    text: str | None = None
+    hex: str | None = None
+    pattern: str | None = Field(None, description="Python regex over the received text.")
+    size: int | None = Field(None, ge=0, description="At least this many bytes.")
+    within: Seconds = Field(3.0, gt=0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ExpectData:
+        _one_of(self, ("text", "hex", "pattern", "size"))
+        return self
+
+
+class ExpectEof(StepArgs):
+    """The program closes its side: EOF arrives on the connection."""
+
+    shorthand: ClassVar[str | None] = "conn"
+    conn: str
+    within: Seconds = Field(3.0, gt=0)
+
+
+class ExpectNoEof(StepArgs):
+    """The connection stays open for a while (no FIN, no RST)."""
+
+    shorthand: ClassVar[str | None] = "conn"
+    conn: str
+    seconds: Seconds = Field(0.5, gt=0)
+
+
+class ExpectNothing(StepArgs):
+    """No data arrives on the connection for a while."""
+
+    shorthand: ClassVar[str | None] = "conn"
+    conn: str
+    seconds: Seconds = Field(0.5, gt=0)
+
+
+class PacketPattern(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    sender: Literal["program", "harness"] | None = Field(
+        None, alias="from", description="Who sent it."
+    )
+    flags: Flags | None = Field(None, description="All of these TCP flags set, e.g. 'F' or 'U'.")
+    data: bool | None = Field(None, description="Carries payload (true) or none (false).")
+    payload: str | None = Field(None, description="Exact payload text.")
+    urg_ptr: int | None = Field(None, description="TCP urgent pointer value.")
+
+
+class PacketRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    some: PacketPattern | None = Field(None, description="At least one packet matches.")
+    none: PacketPattern | None = Field(None, description="No packet matches.")
+    order: list[PacketPattern] | None = Field(
+        None, description="Packets matching these appear in this order."
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> PacketRule:
+        _one_of(self, ("some", "none", "order"))
+        return self
+
+
+class ExpectPackets(StepArgs):
+    """Check the packets captured so far on one connection."""
+
+    conn: str
+    rules: list[PacketRule] = Field(min_length=1)
+    within: Seconds = Field(1.0, gt=0, description="How long to wait for the packets.")
+
+
+class Count(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    min: int | None = Field(None, ge=0)
+    max: int | None = Field(None, ge=0)
+
+
+class ExpectProcesses(StepArgs):
+    """Check a program's process tree (polled until it holds or time runs out)."""
+
+    shorthand: ClassVar[str | None] = "program"
+    program: str
+    zombies: Count | None = Field(None, description="Zombie children of the program.")
+    children: Count | None = Field(None, description="Live child processes.")
+    threads: Count | None = Field(None, description="Threads of the program's process.")
+    within: Seconds = Field(2.0, gt=0)
+
+
+class ExpectSockets(StepArgs):
+    """Check TCP socket states on a port (from /proc/net/tcp of the sandbox)."""
+
+    port: str | int = "{port}"
+    state: Literal[
+        "LISTEN", "ESTABLISHED", "TIME_WAIT", "FIN_WAIT1", "FIN_WAIT2", "CLOSE_WAIT",
+        "LAST_ACK", "CLOSING", "SYN_SENT", "SYN_RECV",
+    ]
+    present: bool = True
+    within: Seconds = Field(2.0, gt=0)
+
+
+class ExpectFile(StepArgs):
+    """Check a file the program wrote in its working directory."""
+
+    path: str
+    text: str | None = None
+    same_as: str | None = Field(None, description="Same bytes as this file of the submission.")
+    size: int | None = Field(None, ge=0)
+    within: Seconds = Field(2.0, gt=0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ExpectFile:
+        _one_of(self, ("text", "same_as", "size"))
+        return self
+
+
+class Repeat(StepArgs):
+    """Run the nested steps several times; `{i}` in them counts from 1."""
+
+    times: int = Field(gt=0, le=100)
+    steps: list[dict[str, Any]] = Field(min_length=1)
+
+
+STEPS: dict[str, type[StepArgs]] = {
+    "start": Start,
+    "stop": Stop,
+    "signal": Signal,
+    "sendline": SendLine,
+    "sendeof": SendEof,
+    "expect_output": ExpectOutput,
+    "expect_exit": ExpectExit,
+    "connect": Connect,
+    "listen": Listen,
+    "accept": Accept,
+    "send": Send,
+    "shutdown": Shutdown,
+    "close": Close,
+    "abort": Abort,
+    "idle": Idle,
+    "expect_echo": ExpectEcho,
+    "expect_data": ExpectData,
+    "expect_eof": ExpectEof,
+    "expect_no_eof": ExpectNoEof,
+    "expect_nothing": ExpectNothing,
+    "expect_packets": ExpectPackets,
+    "expect_processes": ExpectProcesses,
+    "expect_sockets": ExpectSockets,
+    "expect_file": ExpectFile,
+    "repeat": Repeat,
+}

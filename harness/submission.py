@@ -1,0 +1,109 @@
+"""Find and build a submission's programs.
+
+Rules this module keeps:
+- Program NAME is, in this order: a Makefile target NAME; NAME.c (gcc); NAME.py
+  (python3); an executable file NAME. The first that exists is used.
+- Nothing is written into the student's directory: the submission is copied to a build
+  directory first, and every behaviour runs in its own copy of that.
+- A build that fails is a `BuildFailure` carrying the compiler's own message; it never
+  raises, so the behaviours that need the program fail with that message.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+BUILD_SECONDS = 60
+GCC_FLAGS = ("-Wall", "-pthread")
+
+
+@dataclass(frozen=True)
+class Built:
+    name: str
+    how: str  # "make", "gcc", "python", "executable"
+    log: str  # compiler output (warnings), may be empty
+
+    def argv(self, workdir: Path) -> list[str]:
+        if self.how == "python":
+            return [python3(), str(workdir / f"{self.name}.py")]
+        return [str(workdir / self.name)]
+
+
+@dataclass(frozen=True)
+class BuildFailure:
+    name: str
+    message: str
+    log: str = ""
+
+
+def python3() -> str:
+    return shutil.which("python3") or sys.executable
+
+
+def copy_submission(submission: Path, into: Path) -> None:
+    """Copy without following links (a link stays a link) and without VCS metadata."""
+    shutil.copytree(submission, into, symlinks=True, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".git", "__pycache__"))
+
+
+def _run(argv: list[str], cwd: Path) -> tuple[int, str]:
+    try:
+        proc = subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=BUILD_SECONDS, env=build_env())
+    except subprocess.TimeoutExpired:
+        return 124, f"{' '.join(argv)}: did not finish within {BUILD_SECONDS} s"
+    except OSError as exc:
+        return 127, f"{argv[0]}: {exc.strerror}"
+    text = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+    return proc.returncode, text
+
+
+def build_env() -> dict[str, str]:
+    return {"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"), "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8"}
+
+
+def _has_make_target(d: Path, name: str) -> bool:
+    if not any((d / m).is_file() for m in ("Makefile", "makefile", "GNUmakefile")):
+        return False
+    code, _ = _run(["make", "-n", name], d)
+    return code == 0
+
+
+def build(d: Path, name: str) -> Built | BuildFailure:
+    """Build program `name` inside directory `d` (a copy of the submission)."""
+    if _has_make_target(d, name):
+        code, log = _run(["make", name], d)
+        if code != 0:
+            return BuildFailure(name, f"`make {name}` failed (exit {code})", log)
+        if not os.access(d / name, os.X_OK):
+            return BuildFailure(name, f"`make {name}` succeeded but made no executable ./{name}",
+                                log)
+        return Built(name, "make", log)
+    if (d / f"{name}.c").is_file():
+        code, log = _run(["gcc", *GCC_FLAGS[:1], "-o", name, f"{name}.c", *GCC_FLAGS[1:]], d)
+        if code != 0:
+            return BuildFailure(name, f"{name}.c does not compile (gcc -Wall -o {name} {name}.c)",
+                                log)
+        return Built(name, "gcc", log)
+    if (d / f"{name}.py").is_file():
+        source = (d / f"{name}.py").read_bytes()
+        try:
+            compile(source, f"{name}.py", "exec")
+        except SyntaxError as exc:
+            return BuildFailure(name, f"{name}.py has a syntax error",
+                                f"{name}.py:{exc.lineno}: {exc.msg}\n{(exc.text or '').rstrip()}")
+        except ValueError as exc:  # e.g. NUL bytes in the source
+            return BuildFailure(name, f"{name}.py cannot be read as Python", str(exc))
+        return Built(name, "python", "")
+    exe = d / name
+    if exe.is_file() and not exe.is_symlink() and os.access(exe, os.X_OK):
+        return Built(name, "executable", "")
+    return BuildFailure(
+        name, f"your submission has no program {name}: add {name}.c (or {name}.py, or a "
+              f"Makefile with a target {name})")

@@ -1,0 +1,89 @@
+"""What happened during one behaviour: plain records shared by runner, judge and reports.
+
+Rules this module keeps:
+- Records are small frozen dataclasses of plain values (no sockets, no scapy objects),
+  so the judge is a pure function of them and they pickle across pytest-xdist.
+- Times are seconds since the behaviour started (monotonic clock).
+- The transcript is appended to from several threads (socket and pty readers): every
+  append takes the lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["passed", "failed", "error"]
+
+
+@dataclass(frozen=True)
+class Event:
+    t: float
+    who: str  # "harness", a connection name, or a program instance name
+    kind: str  # sent, received, eof, reset, stdout, stderr, stdin, started, exited, ...
+    data: bytes = b""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One captured packet, reduced to what the judge and the reports need."""
+
+    t: float
+    proto: Literal["tcp", "udp"]
+    src: str
+    sport: int
+    dst: str
+    dport: int
+    flags: str = ""  # tcpdump letters: S F R P . U (A is shown as '.')
+    seq: int = 0
+    ack: int = 0
+    urg_ptr: int = 0
+    win: int = 0
+    payload: bytes = b""
+
+    def has(self, letters: str) -> bool:
+        """All of `letters` set; 'A' and '.' both mean ACK."""
+        own = self.flags.replace(".", "A")
+        return all(ch in own for ch in letters.replace(".", "A").upper())
+
+
+@dataclass(frozen=True)
+class Check:
+    """The verdict of one expectation step."""
+
+    line: int
+    step: str
+    description: str
+    passed: bool
+    expected: str = ""
+    actual: str = ""
+    hint: str = ""
+    skipped: str = ""  # why it could not be checked here (then `passed` is True)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "line": self.line, "step": self.step, "description": self.description,
+            "passed": self.passed, "expected": self.expected, "actual": self.actual,
+            "hint": self.hint, "skipped": self.skipped,
+        }
+
+
+@dataclass
+class Transcript:
+    t0: float = field(default_factory=time.monotonic)
+    events: list[Event] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def now(self) -> float:
+        return time.monotonic() - self.t0
+
+    def add(self, who: str, kind: str, data: bytes = b"", note: str = "") -> None:
+        with self._lock:
+            self.events.append(Event(self.now(), who, kind, data, note))
+
+    def snapshot(self) -> list[Event]:
+        with self._lock:
+            return list(self.events)

@@ -1,0 +1,79 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <signal.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#define BUF_SIZE 1024
+#define PORT 9190
+void error_handling(char *message);
+
+int main(int argc, char *argv[])
+{
+	int serv_sock, clnt_sock;
+	char message[BUF_SIZE];
+	int str_len;
+	int option = 1;
+
+	struct sockaddr_in serv_adr;
+	struct sockaddr_in clnt_adr;
+	socklen_t clnt_adr_sz;
+
+	signal(SIGPIPE, SIG_IGN);
+
+	serv_sock=socket(PF_INET, SOCK_STREAM, 0);
+	if(serv_sock==-1)
+		error_handling("socket() error");
+
+	setsockopt(serv_sock, SOL_SOCKET, SO_REUSEADDR, (void*)&option, sizeof(option));
+
+	memset(&serv_adr, 0, sizeof(serv_adr));
+	serv_adr.sin_family=AF_INET;
+	serv_adr.sin_addr.s_addr=htonl(INADDR_ANY);
+	serv_adr.sin_port=htons(PORT);   /* 포트는 9190 고정 */
+
+	if(bind(serv_sock, (struct sockaddr*)&serv_adr, sizeof(serv_adr))==-1)
+		error_handling("bind() error");
+
+	if(listen(serv_sock, 5)==-1)
+		error_handling("listen() error");
+
+	printf("서버 대기중... 포트 %d", PORT);
+
+	while(1)
+	{
+		clnt_adr_sz=sizeof(clnt_adr);
+		clnt_sock=accept(serv_sock, (struct sockaddr*)&clnt_adr, &clnt_adr_sz);
+		if(clnt_sock==-1)
+			continue;
+		printf("클라이언트 접속: %s", inet_ntoa(clnt_adr.sin_addr));
+
+		while((str_len=read(clnt_sock, message, BUF_SIZE))>0)
+		{
+			int sent=0, w;
+			while(sent<str_len) {
+				w=write(clnt_sock, message+sent, str_len-sent);
+				if(w<=0)
+					break;
+				sent+=w;
+			}
+			if(sent<str_len)
+				break;
+		}
+
+		printf("클라이언트 종료");
+		close(clnt_sock);
+	}
+
+	close(serv_sock);
+	return 0;
+}
+
+void error_handling(char *message)
+{
+	fputs(message, stderr);
+	fputc('\n', stderr);
+	exit(1);
+}
