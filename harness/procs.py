@@ -35,6 +35,25 @@ OUTPUT_CAP = 1 << 20
 _PR_SET_CHILD_SUBREAPER = 36
 
 
+def default_signals() -> None:
+    """Undo what Python did to signals: it ignores SIGPIPE, and an ignored signal stays
+    ignored across exec. A student's server must die of SIGPIPE as it would in a shell."""
+    for num in signal.valid_signals():
+        if num not in (signal.SIGKILL, signal.SIGSTOP):
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(num, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+
+
+def state(pid: int) -> str:
+    """The one-letter state of /proc/PID/stat ('' if gone): R, S, T, Z, ..."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(") ", 1)[1][:1]
+    except (OSError, IndexError):
+        return ""
+
+
 def become_subreaper() -> bool:
     libc = ctypes.CDLL(None, use_errno=True)
     return bool(libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
@@ -46,7 +65,7 @@ def signal_number(name: str) -> int:
     if text.isdigit():
         return int(text)
     try:
-        return int(signal.Signals(text if text.startswith("SIG") else "SIG" + text))
+        return int(signal.Signals[text if text.startswith("SIG") else "SIG" + text])
     except KeyError:
         raise ValueError(f"unknown signal {name!r}") from None
 
@@ -83,13 +102,14 @@ class Program:
         self.truncated = False
         self.status: ExitStatus | None = None
 
-        def to_stderr_file() -> None:
+        def in_child() -> None:
             fd = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(fd, 2)
             os.close(fd)
+            default_signals()
 
         self._child = pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), env=env, echo=False,
-                                    preexec_fn=to_stderr_file, dimensions=(24, 200))
+                                    preexec_fn=in_child, dimensions=(24, 200))
         self.pid: int = self._child.pid
         transcript.add(name, "started", note=" ".join(argv))
         self._reader = threading.Thread(target=self._drain, name=f"pty-{name}", daemon=True)
@@ -137,10 +157,18 @@ class Program:
         return wait_for(self.poll, seconds)
 
     def send_signal(self, num: int) -> None:
-        if self.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, num)
-            self._transcript.add(self.name, "signal", note=signal_name(num))
+        """Send `num`; for SIGSTOP/SIGCONT, return once the process has changed state
+        (kill() returns before the target is stopped, and a step that relies on the
+        program being frozen must not race it)."""
+        if self.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, num)
+        self._transcript.add(self.name, "signal", note=signal_name(num))
+        if num == signal.SIGSTOP:
+            wait_for(lambda: state(self.pid) in ("T", "t", "Z", ""), 2.0)
+        elif num == signal.SIGCONT:
+            wait_for(lambda: state(self.pid) not in ("T", "t"), 2.0)
 
     def sendline(self, text: str) -> None:
         self._transcript.add(self.name, "stdin", (text + "\n").encode())
@@ -238,8 +266,4 @@ def kill_and_reap(pids: Iterable[int], deadline: float = 5.0) -> list[int]:
 
 
 def _exists(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ", 1)[1][0] != "Z"
-    except (OSError, IndexError):
-        return False
+    return state(pid) not in ("", "Z")

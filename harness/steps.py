@@ -12,11 +12,27 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import difflib
+import signal
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from typing import Annotated
 
 Seconds = float
+
+
+def _signal_name(value: str) -> str:
+    text = value.strip().upper()
+    name = text if text.startswith("SIG") else "SIG" + text
+    if name not in signal.Signals.__members__:
+        close = difflib.get_close_matches(name, list(signal.Signals.__members__), n=1)
+        raise ValueError(f"unknown signal {value!r}" + (f" (did you mean {close[0]!r}?)"
+                                                         if close else ""))
+    return name
+
+
+SignalName = Annotated[str, AfterValidator(_signal_name)]
 Flags = str  # letters of tcpdump's flag names: S F R P A U (e.g. "FA", "R")
 
 
@@ -52,7 +68,7 @@ class Stop(StepArgs):
 
     shorthand: ClassVar[str | None] = "program"
     program: str
-    signal: str = Field("SIGTERM", description="Signal to send first.")
+    signal: SignalName = Field("SIGTERM", description="Signal to send first.")
     within: Seconds = Field(2.0, gt=0)
 
 
@@ -60,7 +76,7 @@ class Signal(StepArgs):
     """Send a signal to a running program (e.g. SIGSTOP, SIGCONT, SIGINT)."""
 
     program: str
-    signal: str
+    signal: SignalName
 
 
 class SendLine(StepArgs):
@@ -93,7 +109,7 @@ class ExpectExit(StepArgs):
     program: str
     within: Seconds = Field(3.0, gt=0)
     code: int | None = Field(None, description="Required exit code.")
-    signal: str | None = Field(None, description="Required terminating signal.")
+    signal: SignalName | None = Field(None, description="Required terminating signal.")
     running: bool = Field(False, description="Pass only if it is still running after `within`.")
 
 
