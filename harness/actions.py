@@ -198,6 +198,9 @@ class Actions:
                                 failure, a))
 
     def _who_runs(self) -> str:
+        """Which programs have ended (a refused connection often means a crash; the
+        process may still be exiting, so give it a moment to be seen as gone)."""
+        procs.wait_for(lambda: any(p.poll() is not None for p in self.programs.values()), 0.5)
         dead = [f"{p.name} {p.poll().describe()}{_printed(p)}"  # type: ignore[union-attr]
                 for p in self.programs.values() if p.poll() is not None]
         return ("; " + "; ".join(dead)) if dead else ""

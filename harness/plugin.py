@@ -11,6 +11,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -92,7 +93,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 class SpecFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
-        spec = load_spec(self.path)
+        shown = Path(os.path.relpath(self.path))  # as the user typed it, when possible
+        spec = load_spec(shown if not str(shown).startswith("..") else self.path)
         for b in spec.behaviours:
             yield BehaviourItem.from_parent(self, name=b.id, spec=spec, behaviour=b)
 

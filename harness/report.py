@@ -82,7 +82,7 @@ def render_failure(o: Outcome) -> str:
     check = o.failed_check()
     if check is not None:
         lines.append(f"  {o.spec}:{check.line}: {check.description}")
-        if check.expected:
+        if check.expected and check.expected != check.description:
             lines.append(f"    expected: {safe(check.expected)}")
         for i, row in enumerate(safe(check.actual).splitlines() or [""]):
             lines.append(("    actual:   " if i == 0 else "              ") + row)

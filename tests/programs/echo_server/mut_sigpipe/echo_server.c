@@ -1,4 +1,4 @@
-/* MUTANT: I used the book loop read()!=0, so if read() returns -1 (client reset) it never stops; I also did not ignore SIGPIPE */
+/* MUTANT: the book loop `while((str_len=read(...))!=0) write(...)`, no check of -1 and SIGPIPE not ignored: after a client RST the next write() raises SIGPIPE and kills the server */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,47 @@
+"""Every spec is proven by programs that pass it and mutants that fail it on purpose.
+
+The table is tests/matrix.yaml; each row runs the real command line in a subprocess.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import ROOT, needs_netns, sockgrade
+
+MATRIX: dict[str, Any] = yaml.safe_load((ROOT / "tests" / "matrix.yaml").read_text())
+ROWS = [(assignment, name, row["spec"], row["programs"], expect or {})
+        for assignment, row in MATRIX.items()
+        for name, expect in row["variants"].items()]
+
+
+def test_every_variant_directory_is_in_the_matrix() -> None:
+    for row in MATRIX.values():
+        on_disk = {p.name for p in (ROOT / row["programs"]).iterdir() if p.is_dir()}
+        assert on_disk == set(row["variants"]), "add new program variants to tests/matrix.yaml"
+
+
+@needs_netns
+@pytest.mark.parametrize(("assignment", "variant", "spec", "programs", "expect"), ROWS,
+                         ids=[f"{r[0]}-{r[1]}" for r in ROWS])
+def test_matrix(tmp_path: Path, assignment: str, variant: str, spec: str, programs: str,
+                expect: dict[str, Any]) -> None:
+    graded = sockgrade(tmp_path, f"{programs}/{variant}", spec)
+    status = graded.status()
+    must_fail = set(expect.get("fails", []))
+    assert must_fail <= set(status), f"unknown behaviour ids in matrix: {must_fail - set(status)}"
+    wanted = {bid: ("failed" if bid in must_fail else "passed") for bid in status}
+    assert status == wanted, graded.out[-4000:]
+    assert graded.code == (1 if must_fail else 0)
+    if "intended" in expect:
+        assert expect["intended"] in must_fail
+        failed = graded.behaviour(expect["intended"])
+        check = next(c for c in failed["checks"] if not c["passed"])
+        words = f"{check['actual']} {check['hint']}"
+        for phrase in expect["says"]:
+            assert phrase in words, f"{phrase!r} not in the failure message: {words}"
+        assert f"{expect['intended']}" in graded.out  # the report names the behaviour
