@@ -1,0 +1,143 @@
+"""The command line's contract: exit codes, messages, the JSON file, isolation, cleanup."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, needs_netns, sockgrade
+
+ECHO = "specs/echo_server.yaml"
+CORRECT = "tests/programs/echo_server/correct_c"
+TINY_SPEC = """\
+assignment: echo_server
+title: one echo
+programs:
+  echo_server: {role: server}
+behaviours:
+  - id: echo_line
+    title: Echoes one line
+    steps:
+      - start: echo_server
+      - connect: c1
+      - send: {conn: c1, line: hi}
+      - expect_echo: c1
+"""
+
+
+def test_misspelt_step_exits_2_with_one_file_line_message(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(TINY_SPEC.replace("- send:", "- sendd:"))
+    graded = sockgrade(tmp_path, CORRECT, str(spec))
+    assert graded.code == 2
+    located = [line for line in graded.err.splitlines() if line.startswith(f"{spec}:")]
+    assert located == [f"{spec}:11: unknown step 'sendd' (did you mean 'send'?)"]
+    assert "Traceback" not in graded.out + graded.err
+    assert graded.results is not None and graded.results["status"] == "error"
+
+
+def test_missing_submission_directory_exits_2(tmp_path: Path) -> None:
+    graded = sockgrade(tmp_path, str(tmp_path / "nope"), ECHO)
+    assert graded.code == 2
+    assert "no such directory" in graded.err
+
+
+def test_missing_spec_file_exits_2(tmp_path: Path) -> None:
+    graded = sockgrade(tmp_path, CORRECT, str(tmp_path / "missing.yaml"))
+    assert graded.code == 2
+    assert "cannot read spec" in graded.err
+
+
+@needs_netns
+def test_missing_program_fails_every_behaviour_with_advice(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "notes.txt").write_text("nothing here")
+    spec = tmp_path / "tiny.yaml"
+    spec.write_text(TINY_SPEC)
+    graded = sockgrade(tmp_path, str(tmp_path / "sub"), str(spec))
+    assert graded.code == 1
+    check = graded.behaviour("echo_line")["checks"][0]
+    assert not check["passed"]
+    assert "has no program echo_server" in check["actual"]
+
+
+@needs_netns
+def test_compile_error_is_a_failed_behaviour_showing_gcc(tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "echo_server.c").write_text("int main(void) { return missing_symbol; }\n")
+    spec = tmp_path / "tiny.yaml"
+    spec.write_text(TINY_SPEC)
+    graded = sockgrade(tmp_path, str(sub), str(spec))
+    assert graded.code == 1
+    actual = graded.behaviour("echo_line")["checks"][0]["actual"]
+    assert "does not compile" in actual and "missing_symbol" in actual
+    assert "missing_symbol" in graded.out  # shown to the student, not only in JSON
+    assert not (sub / "echo_server").exists()  # nothing written into the submission
+
+
+@needs_netns
+def test_json_has_the_contract_fields(tmp_path: Path) -> None:
+    graded = sockgrade(tmp_path, CORRECT, ECHO)
+    assert graded.code == 0, graded.out
+    results = graded.results
+    assert results is not None and results["status"] == "passed"
+    assert results["score"] == results["max_score"] == 8
+    for b in results["behaviours"]:
+        assert {"id", "status", "score", "max_score", "checks"} <= set(b)
+        assert b["status"] == "passed" and b["score"] == b["max_score"]
+        assert b["checks"] and all(c["passed"] for c in b["checks"])
+        assert b["isolation"] == "network namespace"
+
+
+@needs_netns
+def test_two_runs_at_once_on_hard_coded_port_9190(tmp_path: Path) -> None:
+    """Both servers bind 9190; each behaviour has its own namespace, so neither collides."""
+    runs = []
+    for i in range(2):
+        out = tmp_path / f"r{i}.json"
+        runs.append((out, subprocess.Popen(
+            [sys.executable, "-m", "harness", "check", "tests/programs/echo_server/correct_c_9190",
+             ECHO, "--json", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)))
+    for out, proc in runs:
+        text, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0, text
+        assert '"status": "passed"' in out.read_text()
+
+
+def test_host_isolation_runs_on_a_free_port_and_says_so(tmp_path: Path) -> None:
+    graded = sockgrade(tmp_path, CORRECT, ECHO, "--isolation", "host")
+    line = graded.behaviour("echo_line")
+    assert line["status"] == "passed", graded.out
+    assert line["isolation"] == "host loopback"
+    assert any("host's loopback" in n or "packet capture: off" in n for n in line["notes"])
+    closing = graded.behaviour("close_after_eof")
+    skipped = [c for c in closing["checks"] if c["skipped"]]
+    assert skipped, "packet checks must say they were not made"
+
+
+@needs_netns
+def test_nothing_is_left_behind_by_a_daemonizing_program(tmp_path: Path) -> None:
+    """A server that double-forks a daemon: after grading, no process of it remains."""
+    sub = tmp_path / "sub"
+    shutil.copytree(ROOT / "tests/programs/special/daemonizer", sub)
+    marker = sub / "echo_server.py"
+    spec = tmp_path / "tiny.yaml"
+    spec.write_text(TINY_SPEC)
+    sockgrade(tmp_path, str(sub), str(spec))
+    leftover = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"sockgrade-daemon-marker" in cmd:
+            leftover.append(pid)
+    assert leftover == [], f"processes left: {leftover}"
+    netns_dir = Path("/var/run/netns")
+    assert not netns_dir.exists() or not any(netns_dir.iterdir())
+    assert marker.exists()  # the submission itself is untouched
