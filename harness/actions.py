@@ -24,7 +24,7 @@ from harness import judge, procs, sockstate, steps
 from harness.judge import Received
 from harness.peers import Conn, Listener, connect
 from harness.spec import ReadyOutput, Spec, Step, substitute
-from harness.submission import Built, BuildFailure
+from harness.submission import BuildFailure, Built
 from harness.transcript import Check, Transcript
 
 

@@ -14,6 +14,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import select
 import socket
@@ -23,7 +24,9 @@ from typing import Any
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
-from scapy.all import IP, TCP, UDP, AsyncSniffer, IPv6, conf, wrpcap  # noqa: E402
+from scapy.all import AsyncSniffer, conf, wrpcap  # noqa: E402
+from scapy.layers.inet import IP, TCP, UDP  # noqa: E402
+from scapy.layers.inet6 import IPv6  # noqa: E402
 
 from harness.transcript import Frame  # noqa: E402
 
@@ -65,10 +68,9 @@ class Capture:
         self._marker_port = self._marker.getsockname()[1]
         self._marks = 0
         self._sock = conf.L2socket(iface=iface)
-        try:  # a 1 MB echo must not overflow the capture queue while we are busy
+        # a 1 MB echo must not overflow the capture queue while we are busy
+        with contextlib.suppress(OSError):
             self._sock.ins.setsockopt(socket.SOL_SOCKET, _SO_RCVBUFFORCE, 64 << 20)
-        except OSError:
-            pass
         started = threading.Event()
         self._sniffer = AsyncSniffer(opened_socket=self._sock, store=False, prn=self._keep,
                                      started_callback=started.set)
@@ -106,10 +108,9 @@ class Capture:
         if self._stopped:
             return
         self._stopped = True
-        try:
+        # scapy raises a plain Exception when the sniffer already ended
+        with contextlib.suppress(Exception):
             self._sniffer.stop(join=True)
-        except Exception:  # noqa: BLE001 - scapy raises plain Exception when it already ended
-            pass
         # packets queued after the sniffer's last read are still in the socket
         while select.select([self._sock], [], [], 0)[0]:
             pkt = self._sock.recv()

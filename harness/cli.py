@@ -86,18 +86,20 @@ def check(args: argparse.Namespace) -> int:
             argv.append(f"--sockgrade-{flag}={value}")
     if args.workers:
         argv += ["-n", str(args.workers)]
-    code = pytest.main(argv)
-    return {pytest.ExitCode.OK: EXIT_PASSED, pytest.ExitCode.TESTS_FAILED: EXIT_FAILED,
-            pytest.ExitCode.INTERRUPTED: EXIT_USAGE, pytest.ExitCode.USAGE_ERROR: EXIT_USAGE,
-            pytest.ExitCode.NO_TESTS_COLLECTED: EXIT_USAGE}.get(code, EXIT_INTERNAL)
+    code = int(pytest.main(argv))
+    exits = {int(pytest.ExitCode.OK): EXIT_PASSED, int(pytest.ExitCode.TESTS_FAILED): EXIT_FAILED,
+             int(pytest.ExitCode.INTERRUPTED): EXIT_USAGE,
+             int(pytest.ExitCode.USAGE_ERROR): EXIT_USAGE,
+             int(pytest.ExitCode.NO_TESTS_COLLECTED): EXIT_USAGE}
+    return exits.get(code, EXIT_INTERNAL)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "schema":
-        from harness.schema import spec_schema
-
         import json
+
+        from harness.schema import spec_schema
 
         print(json.dumps(spec_schema(), indent=2))
         return EXIT_PASSED

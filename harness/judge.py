@@ -17,7 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.steps import (
-    Count, ExpectData, ExpectPackets, ExpectProcesses, PacketPattern, StepArgs,
+    Count,
+    ExpectData,
+    ExpectPackets,
+    ExpectProcesses,
+    PacketPattern,
+    StepArgs,
 )
 from harness.transcript import Check, Frame
 
@@ -85,7 +90,8 @@ def compare_bytes(line: int, step: str, what: str, expected: bytes, got: Receive
                       f"within {got.seconds:g} s{end}")
         return _fail(line, step, desc, preview(expected), actual, args)
     around = slice(max(0, diff - 8), diff + 16)
-    return _fail(line, step, desc, f"{preview(expected)}; at byte {diff}: {expected[around].hex(' ')}",
+    return _fail(line, step, desc,
+                 f"{preview(expected)}; at byte {diff}: {expected[around].hex(' ')}",
                  f"the bytes differ from byte {diff} on: got {got.data[around].hex(' ')} "
                  f"({preview(got.data)}){end}", args)
 

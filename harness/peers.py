@@ -40,13 +40,15 @@ class Conn:
         self.read_mark = 0  # bytes of `received` already consumed by a check
         self.closed = False
         self.cond = threading.Condition()
+        self._wake_r: int
+        self._wake_w: int
         self._wake_r, self._wake_w = os.pipe()
         self._reader = threading.Thread(target=self._read, name=f"conn-{name}", daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
         while True:
-            ready, _, _ = select.select([self.sock, self._wake_r], [], [])
+            ready, _, _ = select.select([self.sock.fileno(), self._wake_r], [], [])
             if self._wake_r in ready:
                 return
             try:

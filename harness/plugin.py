@@ -25,7 +25,7 @@ from harness.outcome import PROPERTY, Outcome
 from harness.results import ResultsCollector
 from harness.runner import RunConfig, run_behaviour
 from harness.spec import Behaviour, Spec, SpecError, Step, load_spec
-from harness.submission import Built, BuildFailure, build, copy_submission
+from harness.submission import BuildFailure, Built, build, copy_submission
 
 SETTINGS = pytest.StashKey[options.Settings]()
 BUILDS = pytest.StashKey["BuildCache"]()
@@ -98,7 +98,8 @@ class SpecFile(pytest.File):
         for b in spec.behaviours:
             yield BehaviourItem.from_parent(self, name=b.id, spec=spec, behaviour=b)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> Any:
         if isinstance(excinfo.value, SpecError):
             return excinfo.value.render()
         return super().repr_failure(excinfo)

@@ -154,7 +154,8 @@ class Program:
         return self.status
 
     def wait(self, seconds: float) -> ExitStatus | None:
-        return wait_for(self.poll, seconds)
+        wait_for(self.poll, seconds)
+        return self.poll()
 
     def send_signal(self, num: int) -> None:
         """Send `num`; for SIGSTOP/SIGCONT, return once the process has changed state

@@ -126,7 +126,8 @@ def score_table(outcomes: Sequence[Outcome]) -> str:
             why = f"  ← {check.description}"
         elif o.status == "error":
             why = "  ← grader error (not charged)"
-        rows.append(f"  {marks.get(o.status, o.status):<5} {o.assignment + '.' + o.behaviour:<{width}}"
+        name = f"{o.assignment}.{o.behaviour}"
+        rows.append(f"  {marks.get(o.status, o.status):<5} {name:<{width}}"
                     f"  {o.score:>4g}/{o.max_score:<4g} {safe(why)}")
     got = sum(o.score for o in outcomes)
     total = sum(o.max_score for o in outcomes if o.status != "error")

@@ -24,7 +24,7 @@ META = "sockgrade_meta"
 
 
 def outcome_of(rep: pytest.TestReport) -> Outcome | None:
-    props = dict(rep.user_properties)
+    props: dict[str, Any] = dict(rep.user_properties)
     if PROPERTY in props:
         return Outcome.from_dict(props[PROPERTY])
     meta = props.get(META)

@@ -16,6 +16,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import time
@@ -27,7 +28,7 @@ from harness import netns, procs, sockstate
 from harness.actions import Actions, BehaviourFailed
 from harness.outcome import Outcome
 from harness.spec import Behaviour, Spec
-from harness.submission import Built, BuildFailure
+from harness.submission import BuildFailure, Built
 from harness.transcript import Check, Transcript
 
 
@@ -82,10 +83,8 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
         capture = _start_capture(t0_wall, ns is not None, notes)
         actions = Actions(spec, config.builds, workdir, private, port, transcript, capture,
                           config.slow)
-        try:
+        with contextlib.suppress(BehaviourFailed):  # the failed check is recorded
             actions.run(behaviour.steps)
-        except BehaviourFailed:
-            pass
     except Exception:  # noqa: BLE001 - a harness bug must become an 'error' outcome
         error = traceback.format_exc()
     finally:

@@ -134,7 +134,8 @@ def _model_at(model: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | N
     """The model that validates the mapping at `loc` below `model` (for suggestions)."""
     current: Any = model
     for part in loc:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+        is_model = isinstance(current, type) and issubclass(current, BaseModel)
+        if isinstance(part, int) or not is_model:
             continue
         fields = {f.alias or n: f for n, f in current.model_fields.items()}
         if part not in fields:
@@ -199,7 +200,8 @@ class _Parser:
         (kind, value), = raw.items()
         model = STEPS.get(str(kind))
         if model is None:
-            self.problems.append(Problem(line, f"unknown step {kind!r}{suggest(str(kind), list(STEPS))}"))
+            self.problems.append(
+                Problem(line, f"unknown step {kind!r}{suggest(str(kind), list(STEPS))}"))
             return None
         if not isinstance(value, dict):
             if model.shorthand is None or value is None:
@@ -252,10 +254,10 @@ def _check_names(spec_programs: dict[str, ProgramDef], b: Behaviour) -> Iterator
             yield Problem(s.line, f"program {prog!r} is not declared under `programs:` nor "
                           f"started by name{suggest(str(prog), sorted(programs))}")
         if s.kind == "listen":
-            listeners.add(getattr(a, "listener"))
-        elif s.kind == "accept" and getattr(a, "listener") not in listeners:
-            yield Problem(s.line, f"listener {getattr(a, 'listener')!r} is not opened by an "
-                          f"earlier `listen` step{suggest(getattr(a, 'listener'), sorted(listeners))}")
+            listeners.add(a.listener)
+        elif s.kind == "accept" and a.listener not in listeners:
+            yield Problem(s.line, f"listener {a.listener!r} is not opened by an "
+                          f"earlier `listen` step{suggest(a.listener, sorted(listeners))}")
         conn = getattr(a, "conn", None)
         if conn is None:
             continue

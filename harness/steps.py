@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import difflib
 import signal
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-from typing import Annotated
 
 Seconds = float
 

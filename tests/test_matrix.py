@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import ROOT, needs_netns, sockgrade
 
 MATRIX: dict[str, Any] = yaml.safe_load((ROOT / "tests" / "matrix.yaml").read_text())
