@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness import yamlsource
-from harness.steps import STEPS, Repeat, StepArgs
+from harness.steps import STEPS, Accept, Listen, Repeat, StepArgs
 from harness.yamlsource import Located
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -253,9 +253,9 @@ def _check_names(spec_programs: dict[str, ProgramDef], b: Behaviour) -> Iterator
         elif prog is not None and prog not in programs:
             yield Problem(s.line, f"program {prog!r} is not declared under `programs:` nor "
                           f"started by name{suggest(str(prog), sorted(programs))}")
-        if s.kind == "listen":
+        if isinstance(a, Listen):
             listeners.add(a.listener)
-        elif s.kind == "accept" and a.listener not in listeners:
+        elif isinstance(a, Accept) and a.listener not in listeners:
             yield Problem(s.line, f"listener {a.listener!r} is not opened by an "
                           f"earlier `listen` step{suggest(a.listener, sorted(listeners))}")
         conn = getattr(a, "conn", None)
