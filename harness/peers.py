@@ -101,6 +101,10 @@ class Conn:
         size = chunk or len(data) or 1
         for i in range(0, max(len(data), 1), size):
             part = data[i:i + size]
+            # recorded first: the reply can arrive before sendall() returns
+            self._transcript.add(self.name, "sent", part[:4096],
+                                 note=("urgent " if urgent else "") +
+                                 (f"{len(part)} bytes" if len(part) > 4096 else ""))
             try:
                 if self.proto == "udp":
                     self.sock.send(part)
@@ -110,9 +114,6 @@ class Conn:
                 self._transcript.add(self.name, "send-error", note=str(exc))
                 return f"sending failed after {i} of {len(data)} bytes: {exc.strerror or exc}"
             self.sent += part
-            self._transcript.add(self.name, "sent", part[:4096],
-                                 note=("urgent " if urgent else "") +
-                                 (f"{len(part)} bytes" if len(part) > 4096 else ""))
             if pause and i + size < len(data):
                 time.sleep(pause)  # the spec asks for this pause between chunks
         return ""

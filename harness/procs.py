@@ -111,7 +111,9 @@ class Program:
         self._child = pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), env=env, echo=False,
                                     preexec_fn=in_child, dimensions=(24, 200))
         self.pid: int = self._child.pid
-        transcript.add(name, "started", note=" ".join(argv))
+        head = os.path.basename(argv[0]) if "python" in os.path.basename(argv[0]) else argv[0]
+        shown = " ".join([head, *argv[1:]]).replace(f"{cwd}/", "./")  # as a student types it
+        transcript.add(name, "started", note=shown)
         self._reader = threading.Thread(target=self._drain, name=f"pty-{name}", daemon=True)
         self._reader.start()
 
@@ -150,7 +152,7 @@ class Program:
     def poll(self) -> ExitStatus | None:
         if self.status is None and not self._child.isalive():
             self.status = ExitStatus(self._child.exitstatus, self._child.signalstatus)
-            self._transcript.add(self.name, "exited", note=self.status.describe())
+            self._transcript.add(self.name, "ended", note=self.status.describe())
         return self.status
 
     def wait(self, seconds: float) -> ExitStatus | None:

@@ -58,6 +58,7 @@ class BehaviourDef(BaseModel):
     id: str = Field(pattern=ID_PATTERN, description="Short lowercase id, unique in the file.")
     title: str
     points: float = Field(1.0, ge=0)
+    hint: str | None = Field(None, description="Shown when a failing step has no hint.")
     steps: list[dict[str, Any]] = Field(min_length=1)
 
 
@@ -85,6 +86,7 @@ class Behaviour:
     points: float
     steps: tuple[Step, ...]
     line: int
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ class _Parser:
         steps = [self.step(s, (*at, "steps", i)) for i, s in enumerate(bdef.steps)]
         return Behaviour(
             bdef.id, bdef.title, bdef.points,
-            tuple(s for s in steps if s is not None), self.where.line_of(at),
+            tuple(s for s in steps if s is not None), self.where.line_of(at), bdef.hint or "",
         )
 
 
