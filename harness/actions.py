@@ -332,7 +332,13 @@ class Actions:
         path = (self.workdir / self.sub(a.path)).resolve()
         want = a.text.encode() if a.text is not None else None
         if a.same_as is not None:
-            want = (self.workdir / a.same_as).read_bytes()
+            try:
+                want = (self.workdir / self.sub(a.same_as)).read_bytes()
+            except OSError:
+                self.check(judge.simple(step.line, "expect_file", f"the file {a.path}",
+                                        f"the submission has no file {a.same_as} to compare "
+                                        "it with", a))
+                return
 
         def content() -> bytes | None:
             if not path.is_relative_to(self.workdir.resolve()) or not path.is_file():

@@ -9,8 +9,10 @@ before any program is built or run.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -77,10 +79,33 @@ def check(args: argparse.Namespace) -> int:
 
             write_json(Path(args.json), [], submission, problems)
         return EXIT_USAGE
+    # results always go to a JSON file: it tells a student's failure from a grader error
+    results = Path(args.json) if args.json else Path(tempfile.mkstemp(suffix=".json")[1])
+    try:
+        code = _run_pytest(args, files, submission, results)
+        if code == EXIT_FAILED and _only_grader_errors(results):
+            return EXIT_INTERNAL
+        return code
+    finally:
+        if not args.json:
+            results.unlink(missing_ok=True)
+
+
+def _only_grader_errors(results: Path) -> bool:
+    try:
+        doc = json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    statuses = {b["status"] for b in doc.get("behaviours", [])}
+    return "error" in statuses and "failed" not in statuses
+
+
+def _run_pytest(args: argparse.Namespace, files: list[Path], submission: Path,
+                results: Path) -> int:
     argv = [*map(str, files), f"--sockgrade-submission={submission}", "-p", "no:cacheprovider",
             "-q" if not args.verbose else "-v", "--no-header", "-rN",
             "-o", "console_output_style=classic", f"--rootdir={Path.cwd()}"]
-    for flag, value in (("json", args.json), ("slow", args.slow),
+    for flag, value in (("json", results), ("slow", args.slow),
                         ("isolation", args.isolation), ("artifacts", args.artifacts)):
         if value is not None:
             argv.append(f"--sockgrade-{flag}={value}")
@@ -97,8 +122,6 @@ def check(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "schema":
-        import json
-
         from harness.schema import spec_schema
 
         print(json.dumps(spec_schema(), indent=2))

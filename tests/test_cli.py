@@ -141,3 +141,15 @@ def test_nothing_is_left_behind_by_a_daemonizing_program(tmp_path: Path) -> None
     netns_dir = Path("/var/run/netns")
     assert not netns_dir.exists() or not any(netns_dir.iterdir())
     assert marker.exists()  # the submission itself is untouched
+
+
+def test_only_grader_errors_decides_exit_3(tmp_path: Path) -> None:
+    from harness.cli import _only_grader_errors
+
+    doc = tmp_path / "r.json"
+    doc.write_text('{"behaviours": [{"status": "passed"}, {"status": "error"}]}')
+    assert _only_grader_errors(doc)
+    doc.write_text('{"behaviours": [{"status": "failed"}, {"status": "error"}]}')
+    assert not _only_grader_errors(doc)
+    doc.write_text("not json")
+    assert not _only_grader_errors(doc)
