@@ -22,19 +22,25 @@ from collections.abc import Callable
 
 from harness.transcript import Transcript
 
+RECEIVE_CAP = 64 << 20  # bytes kept per connection; more is drained and counted
+
 
 class Conn:
-    def __init__(self, name: str, sock: socket.socket, transcript: Transcript) -> None:
+    def __init__(self, name: str, sock: socket.socket, transcript: Transcript,
+                 first: bytes | None = None) -> None:
         self.name = name
         self.sock = sock
         self.proto = "udp" if sock.type == socket.SOCK_DGRAM else "tcp"
         self.local_port: int = sock.getsockname()[1]
-        self.remote_port: int = sock.getpeername()[1] if self.proto == "tcp" else 0
+        self.remote_port: int = sock.getpeername()[1]
         self._transcript = transcript
-        self.received = bytearray()
-        self.datagrams: list[bytes] = []
+        self.received = bytearray(first or b"")
+        self.datagrams: list[bytes] = [first] if first is not None else []
+        if first is not None:
+            transcript.add(name, "received", first[:4096])
         self.eof = False
         self.reset = False
+        self.overflow = 0  # bytes received past RECEIVE_CAP (not kept)
         self.sent = bytearray()
         self.echo_mark = 0  # bytes of `sent` already checked by an echo step
         self.read_mark = 0  # bytes of `received` already consumed by a check
@@ -52,11 +58,13 @@ class Conn:
             if self._wake_r in ready:
                 return
             try:
-                if self.proto == "udp":
-                    data, addr = self.sock.recvfrom(65536)
-                    self.remote_port = self.remote_port or addr[1]
-                else:
-                    data = self.sock.recv(262144)
+                data = self.sock.recv(65536 if self.proto == "udp" else 262144)
+            except ConnectionRefusedError:
+                if self.proto == "udp":  # ICMP port unreachable: nobody listens (yet)
+                    self._transcript.add(self.name, "unreachable", note="ICMP port unreachable")
+                    continue
+                self._finish(reset=True)
+                return
             except ConnectionResetError:
                 self._finish(reset=True)
                 return
@@ -67,8 +75,11 @@ class Conn:
                 self._finish(reset=False)
                 return
             with self.cond:
-                self.received += data
-                self.datagrams.append(data)
+                if len(self.received) < RECEIVE_CAP:
+                    self.received += data
+                    self.datagrams.append(data)
+                else:
+                    self.overflow += len(data)
                 self.cond.notify_all()
             self._transcript.add(self.name, "received", data[:4096],
                                  note=f"{len(data)} bytes" if len(data) > 4096 else "")
@@ -172,9 +183,18 @@ class Listener:
         transcript.add(name, "listening", note=f"{proto} port {port}")
 
     def accept(self, name: str, seconds: float) -> Conn | None:
+        """TCP: accept one connection. UDP: wait for the first datagram, then talk to its
+        sender only (the socket is connected to it; the datagram is kept as received)."""
         ready, _, _ = select.select([self.sock], [], [], seconds)
         if not ready:
             return None
+        if self.proto == "udp":
+            first, addr = self.sock.recvfrom(65536)
+            self.sock.connect(addr)
+            self._transcript.add(name, "accepted", note=f"first datagram from port {addr[1]}")
+            conn = Conn(name, self.sock, self._transcript, first)
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # the conn owns it
+            return conn
         sock, addr = self.sock.accept()
         self._transcript.add(name, "accepted", note=f"from port {addr[1]}")
         return Conn(name, sock, self._transcript)

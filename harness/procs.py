@@ -136,7 +136,8 @@ class Program:
                 room = OUTPUT_CAP - len(self._out)
                 self._out += chunk[:room]
                 self.truncated = self.truncated or len(chunk) > room
-            self._transcript.add(self.name, "stdout", chunk[:4096])
+            if not self.truncated:
+                self._transcript.add(self.name, "stdout", chunk[:4096])
 
     def stdout(self) -> bytes:
         with self._lock:

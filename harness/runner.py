@@ -97,6 +97,9 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
             capture.sync(1.0)
             capture.stop()
             frames = capture.frames()
+            if capture.dropped:
+                notes.append(f"packet capture: {capture.dropped} packets beyond the "
+                             "capture limit were not recorded")
         if ns is not None:
             ns.leave()
         shutil.rmtree(workdir, ignore_errors=True)

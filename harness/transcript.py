@@ -71,10 +71,14 @@ class Check:
         }
 
 
+MAX_EVENTS = 5000  # a program printing without end must not eat the grader's memory
+
+
 @dataclass
 class Transcript:
     t0: float = field(default_factory=time.monotonic)
     events: list[Event] = field(default_factory=list)
+    dropped: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def now(self) -> float:
@@ -82,8 +86,15 @@ class Transcript:
 
     def add(self, who: str, kind: str, data: bytes = b"", note: str = "") -> None:
         with self._lock:
-            self.events.append(Event(self.now(), who, kind, data, note))
+            if len(self.events) < MAX_EVENTS:
+                self.events.append(Event(self.now(), who, kind, data, note))
+            else:
+                self.dropped += 1
 
     def snapshot(self) -> list[Event]:
         with self._lock:
-            return list(self.events)
+            events = list(self.events)
+            if self.dropped:
+                events.append(Event(self.now(), "harness", "truncated",
+                                    note=f"{self.dropped} more events not recorded"))
+            return events

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -46,3 +47,32 @@ def sockgrade(tmp_path: Path, *args: str, timeout: float = 300) -> Graded:
 
 needs_netns = pytest.mark.skipif(netns.probe() is not None,
                                  reason=f"no network namespaces here: {netns.probe()}")
+
+
+def _our_leftovers() -> list[str]:
+    """Processes still running from a behaviour's working directory (/tmp/sockgrade-*)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        if int(pid) == os.getpid():
+            continue
+        try:
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if "/sockgrade-" in cwd or b"sockgrade-daemon-marker" in cmd:
+            found.append(f"{pid} {cwd} {cmd.decode(errors='replace')[:120]}")
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The suite's own leftover check: no student process, no named namespace remains."""
+    if hasattr(session.config, "workerinput"):
+        return  # the controller checks once, after every worker has finished
+    problems = [f"process left running: {p}" for p in _our_leftovers()]
+    netns_dir = Path("/var/run/netns")
+    if netns_dir.is_dir() and any(netns_dir.iterdir()):
+        problems.append(f"network namespaces left: {sorted(os.listdir(netns_dir))}")
+    if problems:
+        print("\n".join(["", "LEFTOVERS after the test suite:", *problems]))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
