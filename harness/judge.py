@@ -29,19 +29,21 @@ from harness.transcript import Check, Frame
 FLAG_NAMES = {"S": "SYN", "F": "FIN", "R": "RST", "P": "PSH", "A": "ACK", ".": "ACK", "U": "URG"}
 
 
-def preview(data: bytes, limit: int = 60) -> str:
-    """Short readable form: text when it is text, else hex."""
+def preview(data: bytes, limit: int = 60, total: int | None = None) -> str:
+    """Short readable form: text when it is text, else hex. `total`: the real size when
+    `data` is already a shortened copy."""
     if not data:
         return "(nothing)"
+    size = len(data) if total is None else total
     head = data[:limit]
     try:
         text = head.decode("utf-8")
         if all(ch.isprintable() or ch in "\n\t\r" for ch in text):
-            more = f" … ({len(data)} bytes)" if len(data) > limit else ""
+            more = f" … ({size} bytes)" if size > len(head) else ""
             return repr(text) + more
     except UnicodeDecodeError:
         pass
-    more = f" … ({len(data)} bytes)" if len(data) > limit else f" ({len(data)} bytes)"
+    more = f" … ({size} bytes)" if size > len(head) else f" ({size} bytes)"
     return "hex " + head[:24].hex(" ") + more
 
 

@@ -37,7 +37,7 @@ class Conn:
         self.received = bytearray(first or b"")
         self.datagrams: list[bytes] = [first] if first is not None else []
         if first is not None:
-            transcript.add(name, "received", first[:4096])
+            transcript.add(name, "received", first)
         self.eof = False
         self.reset = False
         self.overflow = 0  # bytes received past RECEIVE_CAP (not kept)
@@ -81,8 +81,7 @@ class Conn:
                 else:
                     self.overflow += len(data)
                 self.cond.notify_all()
-            self._transcript.add(self.name, "received", data[:4096],
-                                 note=f"{len(data)} bytes" if len(data) > 4096 else "")
+            self._transcript.add(self.name, "received", data)
 
     def _finish(self, reset: bool, note: str = "") -> None:
         with self.cond:
@@ -113,9 +112,7 @@ class Conn:
         for i in range(0, max(len(data), 1), size):
             part = data[i:i + size]
             # recorded first: the reply can arrive before sendall() returns
-            self._transcript.add(self.name, "sent", part[:4096],
-                                 note=("urgent " if urgent else "") +
-                                 (f"{len(part)} bytes" if len(part) > 4096 else ""))
+            self._transcript.add(self.name, "sent", part, note="urgent (MSG_OOB)" if urgent else "")
             try:
                 if self.proto == "udp":
                     self.sock.send(part)

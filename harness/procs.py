@@ -137,7 +137,7 @@ class Program:
                 self._out += chunk[:room]
                 self.truncated = self.truncated or len(chunk) > room
             if not self.truncated:
-                self._transcript.add(self.name, "stdout", chunk[:4096])
+                self._transcript.add(self.name, "stdout", chunk)
 
     def stdout(self) -> bytes:
         with self._lock:

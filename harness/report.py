@@ -39,7 +39,7 @@ def _cut(items: Sequence[str], most: int) -> list[str]:
 def event_line(e: Event) -> str:
     arrow = _ARROWS.get(e.kind, "")
     if arrow:
-        what = f"{arrow} {preview(e.data)}"
+        what = f"{arrow} {preview(e.data, total=e.size)}"
         if e.note:
             what += f" [{e.note}]"
     else:
@@ -60,7 +60,8 @@ def frame_line(f: Frame, names: dict[int, str], base: dict[tuple[str, int], int]
     src = names.get(f.sport, str(f.sport))
     dst = names.get(f.dport, str(f.dport))
     if f.proto == "udp":
-        return f"{f.t:8.3f}  {src} > {dst}  UDP length {len(f.payload)} {preview(f.payload, 20)}"
+        shown = preview(f.payload, 20, f.length)
+        return f"{f.t:8.3f}  {src} > {dst}  UDP length {f.length} {shown}"
     seq = (f.seq - base.get((f.src, f.sport), f.seq)) & 0xFFFFFFFF
     ack_base = base.get((f.dst, f.dport))
     parts = [f"[{f.flags}]", f"seq {seq}"]
@@ -68,9 +69,9 @@ def frame_line(f: Frame, names: dict[int, str], base: dict[tuple[str, int], int]
         parts.append(f"ack {(f.ack - ack_base) & 0xFFFFFFFF}")
     if "U" in f.flags:
         parts.append(f"urg {f.urg_ptr}")
-    parts.append(f"length {len(f.payload)}")
+    parts.append(f"length {f.length}")
     if f.payload:
-        parts.append(preview(f.payload, 20))
+        parts.append(preview(f.payload, 20, f.length))
     return f"{f.t:8.3f}  {src} > {dst}  " + " ".join(parts)
 
 

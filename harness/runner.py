@@ -32,6 +32,8 @@ from harness.spec import Behaviour, Spec
 from harness.submission import BuildFailure, Built
 from harness.transcript import Check, Transcript
 
+KEEP = 256  # bytes of each event and packet kept in the outcome (reports show less)
+
 
 @dataclass(frozen=True)
 class RunConfig:
@@ -121,7 +123,8 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
         spec=str(spec.path), assignment=spec.assignment, behaviour=behaviour.id,
         title=behaviour.title, status=status,
         score=behaviour.points if status == "passed" else 0.0, max_score=behaviour.points,
-        checks=tuple(checks), events=tuple(transcript.snapshot()), frames=tuple(frames),
+        checks=tuple(checks), events=tuple(e.trimmed(KEEP) for e in transcript.snapshot()),
+        frames=tuple(f.trimmed(KEEP) for f in frames),
         pcap=pcap, isolation=isolation,
         notes=tuple(notes), error=error,
         names=actions.port_names() if actions is not None else {},

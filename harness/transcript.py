@@ -10,6 +10,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,8 +24,12 @@ class Event:
     t: float
     who: str  # "harness", a connection name, or a program instance name
     kind: str  # sent, received, eof, reset, stdout, stderr, stdin, started, exited, ...
-    data: bytes = b""
+    data: bytes = b""  # possibly a shortened copy: `size` is the real length
     note: str = ""
+    size: int = 0
+
+    def trimmed(self, keep: int) -> Event:
+        return dataclasses.replace(self, data=self.data[:keep])
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,14 @@ class Frame:
     urg_ptr: int = 0
     win: int = 0
     payload: bytes = b""
+    length: int = -1  # payload length on the wire (payload may be kept shortened)
+
+    def __post_init__(self) -> None:
+        if self.length < 0:
+            object.__setattr__(self, "length", len(self.payload))
+
+    def trimmed(self, keep: int) -> Frame:
+        return dataclasses.replace(self, payload=self.payload[:keep], length=self.length)
 
     def has(self, letters: str) -> bool:
         """All of `letters` set; 'A' and '.' both mean ACK."""
@@ -72,6 +85,7 @@ class Check:
 
 
 MAX_EVENTS = 5000  # a program printing without end must not eat the grader's memory
+EVENT_BYTES = 4096  # bytes of data kept per event
 
 
 @dataclass
@@ -87,7 +101,8 @@ class Transcript:
     def add(self, who: str, kind: str, data: bytes = b"", note: str = "") -> None:
         with self._lock:
             if len(self.events) < MAX_EVENTS:
-                self.events.append(Event(self.now(), who, kind, data, note))
+                self.events.append(Event(self.now(), who, kind, data[:EVENT_BYTES], note,
+                                         len(data)))
             else:
                 self.dropped += 1
 
