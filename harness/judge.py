@@ -43,8 +43,9 @@ def preview(data: bytes, limit: int = 60, total: int | None = None) -> str:
             return repr(text) + more
     except UnicodeDecodeError:
         pass
-    more = f" … ({size} bytes)" if size > len(head) else f" ({size} bytes)"
-    return "hex " + head[:24].hex(" ") + more
+    shown = head[:24]
+    more = f" … ({size} bytes)" if size > len(shown) else f" ({size} bytes)"
+    return "hex " + shown.hex(" ") + more
 
 
 def _ok(line: int, step: str, description: str, args: StepArgs | None = None) -> Check:
@@ -165,7 +166,7 @@ class Output:
 def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output) -> Check:
     desc = (f"{got.program} does not print /{pattern}/" if absent
             else f"{got.program} prints /{pattern}/ on {got.stream}")
-    if (got.matched is None) == absent:
+    if (got.matched is None) == absent:  # found and wanted, or absent and not wanted
         return _ok(line, "expect_output", desc)
     if absent:
         return _fail(line, "expect_output", desc, "no such output",
@@ -185,12 +186,15 @@ def exit_status(line: int, args: StepArgs, program: str, status: str | None,
         desc = f"{program} keeps running"
         if status is None:
             return _ok(line, "expect_exit", desc)
-        return _fail(line, "expect_exit", desc, "still running", f"it {status}", args)
-    want = (f"killed by {want_signal}" if want_signal else
-            f"exit with code {want_code}" if want_code is not None else "exit")
-    desc = f"{program} should {want}"
+        return _fail(line, "expect_exit", desc, "still running",
+                     f"it {'was ' if status.startswith('killed') else ''}{status}", args)
+    want = (f"is killed by {want_signal}" if want_signal else
+            f"exits with code {want_code}" if want_code is not None else "exits")
+    desc = f"{program} {want}"
     if status is None:
         return _fail(line, "expect_exit", desc, want, f"still running after {seconds:g} s", args)
+    if status.startswith("killed"):
+        status = "was " + status
     if want_signal and signal != want_signal:
         return _fail(line, "expect_exit", desc, want, f"it {status}", args)
     if want_code is not None and code != want_code:
@@ -286,6 +290,7 @@ def count_ok(c: Count | None, n: int) -> bool:
 
 
 def _count_text(c: Count) -> str:
+    """Count always has min or max (the model insists)."""
     if c.min is not None and c.max is not None:
         return str(c.min) if c.min == c.max else f"between {c.min} and {c.max}"
     return f"at least {c.min}" if c.min is not None else f"at most {c.max}"
@@ -331,8 +336,13 @@ def file(line: int, args: StepArgs, path: str, content: bytes | None,
     if content is None:
         return _fail(line, "expect_file", desc, "the file exists", "there is no such file", args)
     if want is not None:
-        return compare_bytes(line, "expect_file", f"contents of {path}", want,
-                             Received(path, content, False, False, 0), args)
+        if content == want:
+            return _ok(line, "expect_file", desc)
+        n = min(len(content), len(want))
+        diff = next((i for i in range(n) if content[i] != want[i]), n)
+        return _fail(line, "expect_file", desc, f"{preview(want)} ({len(want)} bytes)",
+                     f"{preview(content)} ({len(content)} bytes); they differ from byte {diff}",
+                     args)
     if size is not None and len(content) != size:
         return _fail(line, "expect_file", desc, f"{size} bytes", f"{len(content)} bytes", args)
     return _ok(line, "expect_file", desc)

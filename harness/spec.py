@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness import yamlsource
-from harness.steps import STEPS, Accept, Listen, Repeat, StepArgs
+from harness.steps import STEPS, Accept, Listen, Regex, Repeat, StepArgs
 from harness.yamlsource import Located
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -29,7 +29,7 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 class ReadyOutput(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    output: str = Field(description="Ready once stdout matches this regex.")
+    output: Regex = Field(description="Ready once stdout matches this regex.")
 
 
 class ProgramDef(BaseModel):
@@ -59,7 +59,7 @@ class BehaviourDef(BaseModel):
     title: str
     points: float = Field(1.0, ge=0)
     hint: str | None = Field(None, description="Shown when a failing step has no hint.")
-    steps: list[dict[str, Any]] = Field(min_length=1)
+    steps: list[Any] = Field(min_length=1, description="Each a `- name: arguments` entry.")
 
 
 class SpecDef(BaseModel):
@@ -165,13 +165,34 @@ def _place(loc: Sequence[Any]) -> str:
     return ""
 
 
+def _in_data(data: Any, loc: Sequence[Any], keep_last: bool) -> tuple[Any, ...]:
+    """The parts of a pydantic error location that are real keys/indexes of `data`.
+
+    pydantic adds labels of its own (union branches such as "function-after[...]",
+    "literal['x']", model names); walking the data tells them from the user's keys."""
+    out: list[Any] = []
+    current = data
+    for i, part in enumerate(loc):
+        in_map = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_map or in_list:
+            out.append(part)
+            current = current[part]
+        elif keep_last and i == len(loc) - 1:
+            out.append(part)  # a missing key: not in the data, but it is what to name
+    return tuple(out)
+
+
 def _pydantic_problems(
     exc: ValidationError, where: Located, base: yamlsource.Path, what: str,
-    model: type[BaseModel],
+    model: type[BaseModel], value: Any = None,
 ) -> Iterator[Problem]:
+    data = where.data if value is None else value
+    if value is None:
+        for part in base:
+            data = data[part]
     for err in exc.errors():
-        # pydantic adds union-branch names like "function-after[...]" or "literal['x']"
-        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and "[" in x))
+        loc = _in_data(data, err["loc"], keep_last=err["type"] == "missing")
         line = where.line_of((*base, *loc))
         key = ".".join(str(x) for x in loc)
         if err["type"] == "extra_forbidden":
@@ -216,7 +237,7 @@ class _Parser:
             args = model.model_validate(value)
         except ValidationError as exc:
             self.problems.extend(
-                _pydantic_problems(exc, self.where, (*at, kind), f"step {kind!r}", model)
+                _pydantic_problems(exc, self.where, (*at, kind), f"step {kind!r}", model, value)
             )
             return None
         children: tuple[Step, ...] = ()

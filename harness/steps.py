@@ -13,6 +13,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import difflib
+import re
 import signal
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -32,6 +33,29 @@ def _signal_name(value: str) -> str:
 
 
 SignalName = Annotated[str, AfterValidator(_signal_name)]
+
+
+def _hex(value: str) -> str:
+    try:
+        bytes.fromhex(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not hex bytes (pairs of 0-9a-f, spaces allowed)") \
+            from None
+    return value
+
+
+Hex = Annotated[str, AfterValidator(_hex)]
+
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a valid regular expression: {exc}") from None
+    return value
+
+
+Regex = Annotated[str, AfterValidator(_regex)]
 Flags = str  # letters of tcpdump's flag names: S F R P A U (e.g. "FA", "R")
 
 
@@ -96,7 +120,7 @@ class ExpectOutput(StepArgs):
     """Wait for the program to print something matching a regular expression."""
 
     program: str
-    pattern: str = Field(description="Python regex, searched in output not yet matched.")
+    pattern: Regex = Field(description="Python regex, searched in output not yet matched.")
     stream: Literal["stdout", "stderr"] = "stdout"
     within: Seconds = Field(3.0, gt=0)
     absent: bool = Field(False, description="Pass only if it is NOT printed within `within`.")
@@ -150,7 +174,7 @@ class Send(StepArgs):
     conn: str
     text: str | None = None
     line: str | None = Field(None, description="Text with a newline added.")
-    hex: str | None = Field(None, description="Bytes in hex, spaces allowed: '00 ff 41'.")
+    hex: Hex | None = Field(None, description="Bytes in hex, spaces allowed: '00 ff 41'.")
     random: int | None = Field(None, gt=0, description="This many pseudo-random bytes.")
     seed: int = Field(0, description="Seed of the random bytes, so every run is alike.")
     chunk: int | None = Field(None, gt=0, description="Send in writes of this many bytes.")
@@ -208,8 +232,8 @@ class ExpectData(StepArgs):
 
     conn: str
     text: str | None = None
-    hex: str | None = None
-    pattern: str | None = Field(None, description="Python regex over the received text.")
+    hex: Hex | None = None
+    pattern: Regex | None = Field(None, description="Python regex over the received text.")
     size: int | None = Field(None, ge=0, description="At least this many bytes.")
     within: Seconds = Field(3.0, gt=0)
 
@@ -281,6 +305,14 @@ class Count(BaseModel):
     min: int | None = Field(None, ge=0)
     max: int | None = Field(None, ge=0)
 
+    @model_validator(mode="after")
+    def _bounded(self) -> Count:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is more than max {self.max}")
+        return self
+
 
 class ExpectProcesses(StepArgs):
     """Check a program's process tree (polled until it holds or time runs out)."""
@@ -324,7 +356,7 @@ class Repeat(StepArgs):
     """Run the nested steps several times; `{i}` in them counts from 1."""
 
     times: int = Field(gt=0, le=100)
-    steps: list[dict[str, Any]] = Field(min_length=1)
+    steps: list[Any] = Field(min_length=1)
 
 
 STEPS: dict[str, type[StepArgs]] = {

@@ -5,7 +5,11 @@ Rules this module keeps:
 - Every mapping value and list item gets the 1-based line where it starts, keyed by
   its path from the root, e.g. ("behaviours", 0, "steps", 2, "send").
 - A duplicate key is an error (PyYAML would silently keep the last one, and an
-  instructor would wonder why their first definition is ignored).
+  instructor would wonder why their first definition is ignored). A key given next to
+  a merge (`<<: *defaults`) overrides the merged one, as YAML says.
+- Only plain YAML: a tag on a mapping or list (e.g. `!!python/object`) is an error, and
+  so is an alias that contains itself. No input makes this module raise anything but
+  YamlSourceError.
 """
 
 from __future__ import annotations
@@ -42,32 +46,68 @@ class Located:
         return 1
 
 
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"}
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
 class _Builder:
     def __init__(self) -> None:
         self.lines: dict[Path, int] = {}
         self._scalars = yaml.SafeLoader("")  # only its constructors are used
+        self._open: set[int] = set()  # nodes being built: an alias back to one loops
 
     def build(self, node: yaml.Node, path: Path) -> Any:
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            self._scalars.flatten_mapping(node)  # resolves `<<: *anchor` merges
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.build_key(key_node)
-                if key in out:
-                    raise YamlSourceError(
-                        key_node.start_mark.line + 1, f"duplicate key {key!r} in this mapping"
-                    )
-                out[key] = self.build(value_node, (*path, key))
-            return out
-        if isinstance(node, yaml.SequenceNode):
+        self.lines[path] = _line(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if node.tag not in _PLAIN_TAGS:
+            raise YamlSourceError(_line(node), f"YAML tags like {node.tag!r} are not allowed")
+        if id(node) in self._open:
+            raise YamlSourceError(_line(node), "an alias refers to the list or mapping that "
+                                               "contains it")
+        self._open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path)
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalars.construct_object(node, deep=True)
+        finally:
+            self._open.discard(id(node))
+
+    def mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
+        explicit = sum(1 for k, _ in node.value if k.tag != _MERGE)
+        try:
+            self._scalars.flatten_mapping(node)  # resolves `<<: *anchor` merges
+        except yaml.constructor.ConstructorError as exc:
+            raise YamlSourceError(_line(node), f"YAML merge: {exc.problem}") from None
+        # merged pairs come first (later ones win, as in PyYAML); explicit keys follow
+        first_explicit = len(node.value) - explicit
+        out: dict[Any, Any] = {}
+        written: set[Any] = set()
+        for i, (key_node, value_node) in enumerate(node.value):
+            key = self.build_key(key_node)
+            if i >= first_explicit:
+                if key in written:
+                    raise YamlSourceError(_line(key_node),
+                                          f"duplicate key {key!r} in this mapping")
+                written.add(key)
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except (ValueError, TypeError, yaml.YAMLError) as exc:
+            raise YamlSourceError(_line(node), f"cannot read the value {node.value!r}: "
+                                               f"{exc}") from None
 
     def build_key(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
-            raise YamlSourceError(node.start_mark.line + 1, "a key must be a plain word")
-        key = self._scalars.construct_object(node)
+            raise YamlSourceError(_line(node), "a key must be a plain word")
+        key = self.scalar(node)
         # YAML 1.1 reads `on:`/`yes:` as booleans; a spec key is always a word.
         return node.value if isinstance(key, bool) else key
 
@@ -79,6 +119,8 @@ def load(text: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
+        # an unclosed quote is found at the end of the input, past the last line
+        line = max(1, min(line, len(text.splitlines())))
         raise YamlSourceError(line, f"YAML syntax: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise YamlSourceError(1, f"YAML syntax: {exc}") from None
@@ -90,4 +132,6 @@ def load(text: str) -> Located:
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise YamlSourceError(mark.line + 1 if mark else 1, f"YAML: {exc.problem}") from None
+    except RecursionError:
+        raise YamlSourceError(1, "the YAML is nested too deeply") from None
     return Located(data, builder.lines)

@@ -164,11 +164,6 @@ def test_syntax_error_names_the_offending_line(text: str, line: int) -> None:
     assert str(info.value) == info.value.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an unterminated quote on the last line is reported at the stream end, "
-    "one line past the end of the file (3 for a 2-line file), so no excerpt can be shown",
-)
 def test_unterminated_quote_on_the_last_line_is_reported_inside_the_file() -> None:
     with pytest.raises(YamlSourceError) as info:
         yamlsource.load("a: 1\nb: 'open\n")
@@ -194,11 +189,6 @@ def test_only_safe_tags_are_constructed() -> None:
     assert "could not determine a constructor" in err.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a scalar that resolves to a tag but fails to convert escapes as ValueError "
-    "(datetime/int), not YamlSourceError",
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -212,10 +202,6 @@ def test_bad_scalar_value_is_a_yaml_source_error(text: str) -> None:
     assert info.value.line == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a recursive alias (`a: &x [*x]`) recurses until RecursionError",
-)
 def test_recursive_alias_is_a_yaml_source_error() -> None:
     with pytest.raises(YamlSourceError):
         yamlsource.load("a: &x [*x]\n")
@@ -291,11 +277,6 @@ def test_merge_of_a_scalar_is_an_error() -> None:
     assert err.message.startswith("YAML")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a key that overrides a merged (`<<: *x`) key is rejected as a duplicate; "
-    "YAML merge semantics say the explicit key wins",
-)
 def test_explicit_key_overrides_a_merged_key() -> None:
     got = load("""\
         base: &base {conn: c1, within: 3}

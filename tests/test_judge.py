@@ -1,0 +1,530 @@
+"""harness.judge: verdicts from made-up observations (no sockets, no processes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from harness import judge, steps
+from harness.judge import Output, Received
+from harness.transcript import Check, Frame
+
+HARNESS_PORT = 40000  # the harness's own (ephemeral) end of the connection
+PROGRAM_PORT = 9190
+
+
+def got(data: bytes = b"", *, eof: bool = False, reset: bool = False,
+        seconds: float = 3.0) -> Received:
+    return Received("c1", data, eof, reset, seconds)
+
+
+def assert_failed(check: Check, *words: str) -> None:
+    assert not check.passed, check
+    text = f"{check.expected} | {check.actual}"
+    for w in words:
+        assert w in text, (w, check)
+
+
+ECHO = steps.ExpectEcho(conn="c1")
+EOF_ARGS = steps.ExpectEof(conn="c1")
+
+
+# ---- compare_bytes -----------------------------------------------------------------
+
+
+def test_compare_equal_bytes_passes() -> None:
+    check = judge.compare_bytes(7, "expect_echo", "echo", b"hello\n", got(b"hello\n"), ECHO)
+    assert check.passed
+    assert check.line == 7
+    assert check.step == "expect_echo"
+    assert check.description == "echo on c1 (6 bytes)"
+    assert (check.expected, check.actual, check.hint) == ("", "", "")
+
+
+def test_compare_short_prefix_says_how_much_came_back() -> None:
+    check = judge.compare_bytes(7, "expect_echo", "echo", b"hello world", got(b"hell"), ECHO)
+    assert_failed(check, "only the first 4 of 11 bytes came back within 3 s")
+    assert check.expected == "'hello world'"
+    assert "differ" not in check.actual
+
+
+def test_compare_nothing_came_back() -> None:
+    check = judge.compare_bytes(7, "expect_echo", "echo", b"hi", got(b"", seconds=2.5), ECHO)
+    assert_failed(check, "nothing came back within 2.5 s")
+    assert "EOF" not in check.actual and "RST" not in check.actual
+
+
+def test_compare_nothing_then_eof() -> None:
+    check = judge.compare_bytes(7, "expect_echo", "echo", b"hi", got(eof=True), ECHO)
+    assert_failed(check, "nothing came back", "closed the connection (EOF)")
+
+
+def test_compare_prefix_then_reset() -> None:
+    check = judge.compare_bytes(7, "expect_echo", "echo", b"hello", got(b"he", reset=True), ECHO)
+    assert_failed(check, "only the first 2 of 5 bytes", "reset (RST)")
+
+
+def test_compare_differing_byte_names_the_offset() -> None:
+    check = judge.compare_bytes(7, "expect_echo", "echo", b"hello", got(b"hexlo"), ECHO)
+    assert_failed(check, "from byte 2", "68 65 78 6c 6f", "'hexlo'")
+    assert "at byte 2: 68 65 6c 6c 6f" in check.expected
+
+
+def test_compare_differing_binary_bytes() -> None:
+    want = bytes(range(40))
+    data = want[:30] + b"\xff" + want[31:]
+    check = judge.compare_bytes(7, "expect_echo", "echo", want, got(data, eof=True), ECHO)
+    assert_failed(check, "differ from byte 30", "ff", "(EOF)")
+    assert check.expected.startswith("hex 00 01 02")
+
+
+def test_compare_extra_bytes_fail_at_the_end_of_the_expected_data() -> None:
+    check = judge.compare_bytes(7, "expect_echo", "echo", b"hello", got(b"hello!!"), ECHO)
+    assert_failed(check, "from byte 5")
+
+
+def test_compare_carries_the_spec_hint_on_failure_only() -> None:
+    args = steps.ExpectEcho(conn="c1", hint="Loop until read() returns 0.")
+    failed = judge.compare_bytes(7, "expect_echo", "echo", b"ab", got(b"a"), args)
+    passed = judge.compare_bytes(7, "expect_echo", "echo", b"ab", got(b"ab"), args)
+    assert failed.hint == "Loop until read() returns 0."
+    assert passed.passed and passed.hint == ""
+
+
+# ---- eof / no_eof / nothing --------------------------------------------------------
+
+
+def test_eof_passes_on_eof() -> None:
+    check = judge.eof(3, EOF_ARGS, got(eof=True))
+    assert check.passed
+    assert check.step == "expect_eof"
+
+
+def test_eof_fails_on_reset_naming_rst() -> None:
+    assert_failed(judge.eof(3, EOF_ARGS, got(reset=True)), "RST", "orderly close (FIN)")
+
+
+def test_eof_fails_when_the_connection_stays_open() -> None:
+    check = judge.eof(3, EOF_ARGS, got(seconds=3))
+    assert_failed(check, "still open after 3 s", "never closed")
+    assert "it sent" not in check.actual
+
+
+def test_eof_failure_shows_what_was_sent_instead() -> None:
+    assert_failed(judge.eof(3, EOF_ARGS, got(b"bye\n")), "never closed", "it sent 'bye\\n'")
+
+
+def test_no_eof_passes_while_open() -> None:
+    args = steps.ExpectNoEof(conn="c1")
+    check = judge.no_eof(3, args, got(b"data", seconds=0.5))
+    assert check.passed
+    assert check.description == "the connection c1 stays open for 0.5 s"
+
+
+@pytest.mark.parametrize(
+    ("eof", "reset", "how"), [(True, False, "closed (EOF)"), (False, True, "reset (RST)")]
+)
+def test_no_eof_fails_when_closed(eof: bool, reset: bool, how: str) -> None:
+    check = judge.no_eof(3, steps.ExpectNoEof(conn="c1"), got(eof=eof, reset=reset))
+    assert_failed(check, f"the program {how} the connection")
+
+
+def test_nothing_passes_without_data_even_after_eof() -> None:
+    assert judge.nothing(3, steps.ExpectNothing(conn="c1"), got(eof=True)).passed
+
+
+def test_nothing_fails_on_data() -> None:
+    check = judge.nothing(3, steps.ExpectNothing(conn="c1"), got(b"surprise"))
+    assert_failed(check, "got 'surprise'")
+    assert check.expected == "nothing"
+
+
+# ---- expect_data -------------------------------------------------------------------
+
+
+def expect_data(**kw: Any) -> steps.ExpectData:
+    return steps.ExpectData(conn="c1", **kw)
+
+
+def test_data_ok_for_text_waits_for_enough_bytes() -> None:
+    args = expect_data(text="héllo")  # 6 bytes in UTF-8
+    assert not judge.data_ok(args, b"h\xc3\xa9ll")
+    assert judge.data_ok(args, b"h\xc3\xa9llo")
+
+
+def test_data_text_match_and_mismatch() -> None:
+    args = expect_data(text="OK\n")
+    assert judge.data(5, args, got(b"OK\n")).passed
+    assert_failed(judge.data(5, args, got(b"NO\n")), "from byte 0")
+
+
+def test_data_hex() -> None:
+    args = expect_data(hex="00 ff 41")
+    assert judge.data_ok(args, b"\x00\xff\x41")
+    assert not judge.data_ok(args, b"\x00\xff")
+    assert judge.data(5, args, got(b"\x00\xffA")).passed
+    assert_failed(judge.data(5, args, got(b"\x00\xfe\x41")), "from byte 1")
+
+
+def test_data_pattern() -> None:
+    args = expect_data(pattern=r"HTTP/1\.[01] 200")
+    assert not judge.data_ok(args, b"HTTP/1.1 40")
+    assert judge.data_ok(args, b"HTTP/1.1 200 OK\r\n")
+    check = judge.data(5, args, got(b"HTTP/1.1 404 Not Found", eof=True))
+    assert_failed(check, r"/HTTP/1\.[01] 200/", "got 'HTTP/1.1 404 Not Found'", "(EOF)")
+    assert check.description == r"data matching /HTTP/1\.[01] 200/ on c1"
+
+
+def test_data_pattern_tolerates_invalid_utf8() -> None:
+    assert judge.data_ok(expect_data(pattern="ok"), b"\xff\xfeok")
+
+
+def test_data_size() -> None:
+    args = expect_data(size=4)
+    assert judge.data(5, args, got(b"1234")).passed
+    assert judge.data(5, args, got(b"12345")).passed  # at least
+    check = judge.data(5, args, got(b"12", seconds=1))
+    assert_failed(check, "4 bytes", "got '12' within 1 s")
+    assert check.description == "at least 4 bytes on c1"
+
+
+# ---- program output and exit -------------------------------------------------------
+
+
+def out(matched: str | None, seen: bytes = b"", exit: str | None = None,
+        stream: str = "stdout") -> Output:
+    return Output("server", stream, matched, seen, exit, 3.0)
+
+
+OUT_ARGS = steps.ExpectOutput(program="server", pattern="listening")
+
+
+def test_output_matched_passes() -> None:
+    check = judge.output(4, OUT_ARGS, "listening", False, out("listening"))
+    assert check.passed
+    assert check.description == "server prints /listening/ on stdout"
+
+
+def test_output_absent_passes_when_not_printed() -> None:
+    check = judge.output(4, OUT_ARGS, "error", True, out(None, b"fine"))
+    assert check.passed
+    assert check.description == "server does not print /error/"
+
+
+def test_output_absent_fails_when_printed() -> None:
+    assert_failed(judge.output(4, OUT_ARGS, "error", True, out("error 42")),
+                  "no such output", "it printed 'error 42'")
+
+
+def test_output_not_matched_while_running_hints_at_stdout_buffering() -> None:
+    check = judge.output(4, OUT_ARGS, "listening", False, out(None, b"starting"))
+    assert_failed(check, "output matching /listening/", "after 3 s it had printed 'starting'",
+                  "fflush(stdout)")
+
+
+def test_output_not_matched_after_exit_says_how_it_ended_without_buffer_hint() -> None:
+    check = judge.output(4, OUT_ARGS, "listening", False,
+                         out(None, b"usage: server <port>\n", exit="exited with code 1"))
+    assert_failed(check, "'usage: server <port>\\n'", "; the program exited with code 1")
+    assert "fflush" not in check.actual
+
+
+def test_output_not_matched_on_stderr_has_no_buffer_hint() -> None:
+    check = judge.output(4, OUT_ARGS, "bind", False, out(None, b"", stream="stderr"))
+    assert_failed(check, "(nothing)")
+    assert "fflush" not in check.actual
+
+
+def exit_status(status: str | None, code: int | None = None, signal: str | None = None,
+                want_code: int | None = None, want_signal: str | None = None,
+                want_running: bool = False) -> Check:
+    return judge.exit_status(9, steps.ExpectExit(program="client"), "client", status, code,
+                             signal, want_code, want_signal, want_running, 2.0)
+
+
+def test_exit_with_the_wanted_code_passes() -> None:
+    check = exit_status("exited with code 0", code=0, want_code=0)
+    assert check.passed
+    assert check.description == "client exits with code 0"
+
+
+def test_exit_with_another_code_fails() -> None:
+    assert_failed(exit_status("exited with code 1", code=1, want_code=0),
+                  "exits with code 0", "it exited with code 1")
+
+
+def test_exit_any_code_passes_when_no_code_is_wanted() -> None:
+    assert exit_status("exited with code 3", code=3).passed
+
+
+def test_exit_still_running_fails() -> None:
+    assert_failed(exit_status(None, want_code=0), "still running after 2 s")
+
+
+def test_exit_by_the_wanted_signal() -> None:
+    assert exit_status("killed by SIGTERM", signal="SIGTERM", want_signal="SIGTERM").passed
+    assert_failed(exit_status("killed by SIGKILL", signal="SIGKILL", want_signal="SIGTERM"),
+                  "killed by SIGTERM", "it was killed by SIGKILL")
+    assert_failed(exit_status("exited with code 0", code=0, want_signal="SIGTERM"),
+                  "it exited with code 0")
+
+
+def test_exit_by_signal_description_is_grammatical() -> None:
+    check = exit_status("killed by SIGTERM", signal="SIGTERM", want_signal="SIGTERM")
+    assert check.description == "client is killed by SIGTERM"
+
+
+def test_exit_keeps_running() -> None:
+    assert exit_status(None, want_running=True).passed
+    assert_failed(exit_status("killed by SIGSEGV", signal="SIGSEGV", want_running=True),
+                  "still running", "it was killed by SIGSEGV")
+
+
+# ---- packets -----------------------------------------------------------------------
+
+
+def frame(t: float, flags: str, *, from_program: bool, payload: bytes = b"",
+          urg_ptr: int = 0) -> Frame:
+    ports = (PROGRAM_PORT, HARNESS_PORT) if from_program else (HARNESS_PORT, PROGRAM_PORT)
+    src, dst = ("10.0.0.2", "10.0.0.1") if from_program else ("10.0.0.1", "10.0.0.2")
+    return Frame(t, "tcp", src, ports[0], dst, ports[1], flags=flags, payload=payload,
+                 urg_ptr=urg_ptr)
+
+
+def packets_step(*rules: dict[str, Any]) -> steps.ExpectPackets:
+    return steps.ExpectPackets.model_validate({"conn": "c1", "rules": list(rules)})
+
+
+HANDSHAKE = [
+    frame(0.000, "S", from_program=False),
+    frame(0.001, "S.", from_program=True),
+    frame(0.002, ".", from_program=False),
+    frame(0.010, "P.", from_program=False, payload=b"hi\n"),
+    frame(0.011, "P.", from_program=True, payload=b"hi\n"),
+]
+CLOSE_BY_HARNESS_FIRST = [
+    frame(0.100, "F.", from_program=False),
+    frame(0.101, "F.", from_program=True),
+    frame(0.102, ".", from_program=False),
+]
+RESET_BY_PROGRAM = [frame(0.250, "R.", from_program=True)]
+
+
+def test_frame_has_flags_with_dot_as_ack() -> None:
+    f = frame(0, "F.", from_program=True)
+    assert f.has("F") and f.has("FA") and f.has("A") and f.has(".")
+    assert not f.has("R") and not f.has("FR")
+
+
+def test_some_fin_from_program_passes() -> None:
+    args = packets_step({"some": {"from": "program", "flags": "F"}})
+    check = judge.packets(12, args, HANDSHAKE + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT)
+    assert check.passed
+    assert check.description == "packets on c1: a packet FIN from the program"
+
+
+def test_some_fin_from_program_fails_when_only_the_harness_sent_fin() -> None:
+    args = packets_step({"some": {"from": "program", "flags": "F"}})
+    frames = [*HANDSHAKE, CLOSE_BY_HARNESS_FIRST[0], *RESET_BY_PROGRAM]
+    assert_failed(judge.packets(12, args, frames, HARNESS_PORT),
+                  "no packet FIN from the program was captured")
+
+
+def test_sender_is_decided_by_the_harness_port() -> None:
+    fin = frame(0, "F.", from_program=True)
+    by_program = steps.PacketPattern.model_validate({"from": "program", "flags": "F"})
+    by_harness = steps.PacketPattern.model_validate({"from": "harness", "flags": "F"})
+    assert judge.matches(by_program, fin, HARNESS_PORT)
+    assert not judge.matches(by_harness, fin, HARNESS_PORT)
+    # the same frame seen with the other port as the harness's
+    assert judge.matches(by_harness, fin, PROGRAM_PORT)
+    assert not judge.matches(by_program, fin, PROGRAM_PORT)
+
+
+def test_none_rst_passes_without_reset() -> None:
+    args = packets_step({"none": {"flags": "R"}})
+    assert judge.packets(12, args, HANDSHAKE + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT).passed
+
+
+def test_none_rst_fails_naming_the_time_of_the_reset() -> None:
+    args = packets_step({"none": {"flags": "R"}})
+    check = judge.packets(12, args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT)
+    assert_failed(check, "no packet RST", "a packet RST was captured at 0.250 s")
+
+
+def test_several_rules_report_every_failure() -> None:
+    args = packets_step({"some": {"from": "program", "flags": "F"}}, {"none": {"flags": "R"}})
+    check = judge.packets(12, args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT)
+    assert_failed(check, "no packet FIN from the program was captured",
+                  "a packet RST was captured")
+    assert judge.packet_failures(args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT) == [
+        "no packet FIN from the program was captured",
+        "a packet RST was captured at 0.250 s",
+    ]
+
+
+ORDER = {"order": [{"from": "harness", "flags": "F"}, {"from": "program", "flags": "F"}]}
+
+
+def test_order_passes_when_packets_come_in_order() -> None:
+    check = judge.packets(12, packets_step(ORDER), HANDSHAKE + CLOSE_BY_HARNESS_FIRST,
+                          HARNESS_PORT)
+    assert check.passed
+    assert "in order: FIN from the harness, then FIN from the program" in check.description
+
+
+def test_order_fails_when_packets_come_the_other_way_round() -> None:
+    swapped = [CLOSE_BY_HARNESS_FIRST[1], CLOSE_BY_HARNESS_FIRST[0]]
+    check = judge.packets(12, packets_step(ORDER), HANDSHAKE + swapped, HARNESS_PORT)
+    assert_failed(check, "no packet FIN from the program after FIN from the harness")
+
+
+def test_order_fails_on_the_first_missing_packet() -> None:
+    check = judge.packets(12, packets_step(ORDER), HANDSHAKE, HARNESS_PORT)
+    assert_failed(check, "no packet FIN from the harness was captured")
+    assert " after " not in check.actual
+
+
+def test_payload_and_data_patterns() -> None:
+    args = packets_step({"some": {"from": "program", "data": True, "payload": "hi\n"}})
+    assert judge.packets(12, args, HANDSHAKE, HARNESS_PORT).passed
+    args = packets_step({"some": {"from": "program", "payload": "bye"}})
+    assert_failed(judge.packets(12, args, HANDSHAKE, HARNESS_PORT),
+                  "no packet carrying 'bye' from the program")
+    no_data = packets_step({"none": {"from": "program", "data": False, "flags": "S"}})
+    assert_failed(judge.packets(12, no_data, HANDSHAKE, HARNESS_PORT),
+                  "a packet SYN without data from the program was captured at 0.001 s")
+
+
+def test_urgent_pointer() -> None:
+    urgent = frame(0.5, "PU.", from_program=False, payload=b"abc!", urg_ptr=4)
+    args = packets_step({"some": {"from": "harness", "flags": "U", "urg_ptr": 4}})
+    assert judge.packets(12, args, [*HANDSHAKE, urgent], HARNESS_PORT).passed
+    wrong = packets_step({"some": {"flags": "U", "urg_ptr": 3}})
+    assert_failed(judge.packets(12, wrong, [*HANDSHAKE, urgent], HARNESS_PORT),
+                  "no packet URG urgent pointer 3 was captured")
+
+
+def test_describe_pattern() -> None:
+    def describe(p: dict[str, Any]) -> str:
+        return judge.describe_pattern(steps.PacketPattern.model_validate(p))
+
+    assert describe({}) == "any packet"
+    assert describe({"flags": "FA"}) == "FIN+ACK"
+    assert describe({"from": "harness", "data": True}) == "with data from the harness"
+
+
+# ---- processes, sockets, files -----------------------------------------------------
+
+
+def procs_step(**kw: Any) -> steps.ExpectProcesses:
+    return steps.ExpectProcesses.model_validate({"program": "server", **kw})
+
+
+def test_processes_pass_within_counts() -> None:
+    args = procs_step(zombies={"max": 0}, children={"min": 1, "max": 3})
+    check = judge.processes(8, args, True, 0, 2, 1)
+    assert check.passed
+    assert check.description == ("server has at most 0 zombie children, "
+                                 "between 1 and 3 live children")
+
+
+def test_processes_zombies_over_max_say_never_reaped() -> None:
+    check = judge.processes(8, procs_step(zombies={"max": 0}), True, 2, 0, 1)
+    assert_failed(check, "at most 0 zombie children", "2 zombie children",
+                  "never reaped with wait()/waitpid()")
+
+
+def test_processes_other_count_failure_has_no_reap_hint() -> None:
+    check = judge.processes(8, procs_step(threads={"min": 4, "max": 4}), True, 0, 0, 1)
+    assert_failed(check, "4 threads", "1 threads")
+    assert "reaped" not in check.actual
+
+
+def test_processes_fail_when_the_program_is_gone() -> None:
+    assert_failed(judge.processes(8, procs_step(zombies={"max": 0}), False, 0, 0, 0),
+                  "not running any more")
+
+
+def test_an_unbounded_count_is_refused_by_the_model() -> None:
+    with pytest.raises(ValidationError, match="give min, max or both"):
+        procs_step(zombies={})
+
+
+def test_sockets_present() -> None:
+    args = steps.ExpectSockets(state="LISTEN")
+    assert judge.sockets(6, args, 9190, "LISTEN", True, ["ESTABLISHED", "LISTEN"]).passed
+    assert_failed(judge.sockets(6, args, 9190, "LISTEN", True, []),
+                  "LISTEN", "no socket at all")
+
+
+def test_sockets_absent() -> None:
+    args = steps.ExpectSockets(state="CLOSE_WAIT", present=False)
+    assert judge.sockets(6, args, 9190, "CLOSE_WAIT", False, ["LISTEN"]).passed
+    check = judge.sockets(6, args, 9190, "CLOSE_WAIT", False,
+                          ["LISTEN", "CLOSE_WAIT", "CLOSE_WAIT"])
+    assert_failed(check, "no CLOSE_WAIT", "sockets on port 9190: CLOSE_WAIT, LISTEN")
+    assert check.description == "a socket on port 9190 is not in CLOSE_WAIT"
+
+
+FILE_ARGS = steps.ExpectFile(path="out.txt", size=3)
+
+
+def test_file_missing() -> None:
+    assert_failed(judge.file(2, FILE_ARGS, "out.txt", None, b"abc", None),
+                  "the file exists", "there is no such file")
+
+
+def test_file_contents() -> None:
+    assert judge.file(2, FILE_ARGS, "out.txt", b"abc", b"abc", None).passed
+    check = judge.file(2, FILE_ARGS, "out.txt", b"abd", b"abc", None)
+    assert_failed(check, "from byte 2")
+    assert check.step == "expect_file"
+
+
+def test_file_size() -> None:
+    assert judge.file(2, FILE_ARGS, "out.txt", b"xyz", None, 3).passed
+    assert_failed(judge.file(2, FILE_ARGS, "out.txt", b"wxyz", None, 3), "3 bytes", "4 bytes")
+
+
+def test_simple() -> None:
+    assert judge.simple(1, "connect", "c1 connects", "", None).passed
+    check = judge.simple(1, "connect", "c1 connects", "connection refused",
+                         steps.Connect(conn="c1", hint="Did you call listen()?"))
+    assert_failed(check, "c1 connects", "connection refused")
+    assert check.hint == "Did you call listen()?"
+
+
+# ---- preview -----------------------------------------------------------------------
+
+
+def test_preview_text() -> None:
+    assert judge.preview(b"") == "(nothing)"
+    assert judge.preview(b"hi\r\n\tthere") == "'hi\\r\\n\\tthere'"
+    assert judge.preview("héllo".encode()) == "'héllo'"
+
+
+def test_preview_binary_is_hex_with_size() -> None:
+    assert judge.preview(b"\x00\x01\xff") == "hex 00 01 ff (3 bytes)"
+    assert judge.preview(b"bell\x07") == "hex 62 65 6c 6c 07 (5 bytes)"
+
+
+def test_preview_truncates_long_text() -> None:
+    text = judge.preview(b"a" * 100)
+    assert text == "'" + "a" * 60 + "' … (100 bytes)"
+    assert judge.preview(b"a" * 60) == "'" + "a" * 60 + "'"
+    assert judge.preview(b"abcdef", limit=3) == "'abc' … (6 bytes)"
+
+
+def test_preview_truncates_long_binary_to_24_bytes() -> None:
+    text = judge.preview(b"\x00" * 100)
+    assert text == "hex " + " ".join(["00"] * 24) + " … (100 bytes)"
+
+
+def test_preview_of_a_shortened_copy_reports_the_true_size() -> None:
+    assert judge.preview(b"abc", total=5000) == "'abc' … (5000 bytes)"
+    assert judge.preview(b"abc", total=50) == "'abc' … (50 bytes)"  # under the limit too
+    assert judge.preview(b"abc", total=3) == "'abc'"
+    assert judge.preview(b"\x00\x01", total=10) == "hex 00 01 … (10 bytes)"
