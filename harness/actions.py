@@ -45,7 +45,10 @@ class Actions:
         self.capture = capture
         self.slow = slow
         self.vars: dict[str, str] = {"port": str(port), "host": "127.0.0.1"}
-        self.programs: dict[str, procs.Program] = {}
+        self.programs: dict[str, procs.Program] = {}  # by instance name, the latest
+        self.started: list[procs.Program] = []  # every one, for teardown
+        for name, fdef in spec.files.items():
+            (workdir / name).write_bytes(fdef.content())
         self.conns: dict[str, Conn] = {}
         self.listeners: dict[str, Listener] = {}
         self.checks: list[Check] = []
@@ -96,6 +99,7 @@ class Actions:
         prog = procs.Program(name, argv, self.workdir, env, self.private / f"{name}.stderr",
                              self.transcript)
         self.programs[name] = prog
+        self.started.append(prog)
         ready = pdef.readiness()
         if ready == "none":
             return
@@ -184,7 +188,7 @@ class Actions:
     def connect(self, step: Step, a: steps.Connect) -> None:
         port = self.port_of(a.port)
         got = connect(self.sub(a.conn), self.sub(a.host), port, a.proto, self.within(a.within),
-                      self.transcript)
+                      self.transcript, a.oobinline)
         if isinstance(got, Conn):
             self.conns[self.sub(a.conn)] = got
         if a.refused:
@@ -207,7 +211,7 @@ class Actions:
 
     def listen(self, step: Step, a: steps.Listen) -> None:
         self.listeners[a.listener] = Listener(a.listener, self.port_of(a.port), a.proto,
-                                              self.transcript)
+                                              self.transcript, a.oobinline)
 
     def accept(self, step: Step, a: steps.Accept) -> None:
         conn = self.listeners[a.listener].accept(self.sub(a.conn), self.within(a.within))
@@ -225,6 +229,8 @@ class Actions:
             data = (self.sub(a.line) + "\n").encode()
         elif a.hex is not None:
             data = bytes.fromhex(a.hex)
+        elif a.file is not None:
+            data = self.spec.files[a.file].content()
         else:
             data = random.Random(a.seed).randbytes(a.random or 0)
         conn = self.conn(a.conn)
@@ -271,6 +277,14 @@ class Actions:
 
     def expect_data(self, step: Step, a: steps.ExpectData) -> None:
         conn = self.conn(a.conn)
+        if a.file is not None:
+            want = self.spec.files[a.file].content()
+            got = self._receive(conn, lambda d: len(d) >= len(want), self.within(a.within))
+            got = Received(got.conn, got.data[:len(want)], got.eof, got.reset, got.seconds)
+            self._consume(conn, len(got.data))
+            self.check(judge.compare_bytes(step.line, "expect_data", f"the file {a.file}",
+                                           want, got, a))
+            return
         got = self._receive(conn, lambda d: judge.data_ok(a, d), self.within(a.within))
         self._consume(conn, len(got.data))
         self.check(judge.data(step.line, a, got))
@@ -306,6 +320,10 @@ class Actions:
 
         procs.wait_for(lambda: not judge.packet_failures(a, frames(), conn.local_port),
                        self.within(a.within))
+        if a.settle and any(r.none is not None for r in a.rules):
+            # a negative rule holds only if the forbidden packet does not come late
+            procs.wait_for(lambda: bool(judge.packet_failures(a, frames(), conn.local_port)),
+                           a.settle)
         self.check(judge.packets(step.line, a, frames(), conn.local_port))
 
     def expect_processes(self, step: Step, a: steps.ExpectProcesses) -> None:
@@ -331,6 +349,8 @@ class Actions:
     def expect_file(self, step: Step, a: steps.ExpectFile) -> None:
         path = (self.workdir / self.sub(a.path)).resolve()
         want = a.text.encode() if a.text is not None else None
+        if a.file is not None:
+            want = self.spec.files[a.file].content()
         if a.same_as is not None:
             try:
                 want = (self.workdir / self.sub(a.same_as)).read_bytes()
@@ -360,7 +380,7 @@ class Actions:
     # ---- teardown and reporting ---------------------------------------------------
 
     def program_pids(self) -> list[int]:
-        return [p.pid for p in self.programs.values()]
+        return [p.pid for p in self.started]
 
     def close_peers(self) -> None:
         for conn in self.conns.values():
@@ -370,13 +390,13 @@ class Actions:
             lst.close()
 
     def kill_programs(self) -> None:
-        for p in self.programs.values():
+        for p in self.started:
             if p.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(p.pid, signal.SIGKILL)
 
     def reap_programs(self) -> None:
-        for p in self.programs.values():
+        for p in self.started:
             p.close()
 
     def port_names(self) -> dict[int, str]:

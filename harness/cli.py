@@ -24,7 +24,7 @@ EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 def default_specs_dir() -> Path:
     """./specs if there is one, else the specs/ beside the package (a source checkout)."""
-    here = Path.cwd() / "specs"
+    here = Path("specs")
     if here.is_dir():
         return here
     return Path(__file__).resolve().parent.parent / "specs"
@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                        "(pytest-xdist)")
     check.add_argument("-v", "--verbose", action="store_true")
     sub.add_parser("schema", help="print the JSON Schema of spec files")
+    lst = sub.add_parser("list", help="print the catalog: assignment, spec, behaviours, points")
+    lst.add_argument("specs", nargs="*", help="spec files or directories (default: specs/)")
     return ap
 
 
@@ -119,8 +121,28 @@ def _run_pytest(args: argparse.Namespace, files: list[Path], submission: Path,
     return exits.get(code, EXIT_INTERNAL)
 
 
+def catalog(given: list[str]) -> int:
+    """One block per spec: assignment, file, then each behaviour with its points."""
+    code = EXIT_PASSED
+    for f in spec_files(given):
+        try:
+            s = speclib.load_spec(f)
+        except speclib.SpecError as exc:
+            print(exc.render(), file=sys.stderr)
+            code = EXIT_USAGE
+            continue
+        total = sum(b.points for b in s.behaviours)
+        print(f"{s.assignment}  ({f}; {len(s.behaviours)} behaviours, {total:g} points)")
+        print(f"  {s.title}")
+        for b in s.behaviours:
+            print(f"    {b.points:>4g}  {b.id:<28} {b.title}")
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "list":
+        return catalog(args.specs)
     if args.command == "schema":
         from harness.schema import spec_schema
 

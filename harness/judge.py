@@ -217,6 +217,8 @@ def describe_pattern(p: PacketPattern) -> str:
         parts.append(f"carrying {p.payload!r}")
     if p.urg_ptr is not None:
         parts.append(f"urgent pointer {p.urg_ptr}")
+    if p.urgent_byte is not None:
+        parts.append(f"URG with the urgent pointer just past {p.urgent_byte!r}")
     who = {"program": " from the program", "harness": " from the harness"}.get(p.sender or "", "")
     return (" ".join(parts) or "any packet") + who
 
@@ -232,6 +234,12 @@ def matches(p: PacketPattern, f: Frame, harness_port: int) -> bool:
         return False
     if p.payload is not None and f.payload != p.payload.encode():
         return False
+    if p.urgent_byte is not None:
+        # Linux (like BSD) points one past the last urgent byte, counted from seq
+        at = f.urg_ptr - 1
+        if not (f.has("U") and 0 <= at < len(f.payload)
+                and f.payload[at:at + 1] == p.urgent_byte.encode()):
+            return False
     return p.urg_ptr is None or f.urg_ptr == p.urg_ptr
 
 

@@ -147,11 +147,13 @@ class Conn:
 
 
 def connect(name: str, host: str, port: int, proto: str, seconds: float,
-            transcript: Transcript) -> Conn | str:
+            transcript: Transcript, oobinline: bool = False) -> Conn | str:
     """A Conn, or the reason the connection failed."""
     kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, kind)
+    if oobinline:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
     sock.settimeout(seconds)
     try:
         sock.connect((host, port))
@@ -167,12 +169,15 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
 
 
 class Listener:
-    def __init__(self, name: str, port: int, proto: str, transcript: Transcript) -> None:
+    def __init__(self, name: str, port: int, proto: str, transcript: Transcript,
+                 oobinline: bool = False) -> None:
         self.name = name
         self.proto = proto
         kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
         self.sock = socket.socket(socket.AF_INET, kind)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if oobinline:  # inherited by accepted connections
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
         self.sock.bind(("0.0.0.0", port))
         if proto == "tcp":
             self.sock.listen(16)

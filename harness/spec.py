@@ -12,13 +12,14 @@ Rules this module keeps:
 from __future__ import annotations
 
 import difflib
+import random
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from harness import yamlsource
 from harness.steps import STEPS, Accept, Listen, Regex, Repeat, StepArgs
@@ -53,6 +54,26 @@ class ProgramDef(BaseModel):
         return "listen" if self.role == "server" else "none"
 
 
+class FileDef(BaseModel):
+    """A file the harness writes into the program's working directory before each run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    text: str | None = None
+    random: int | None = Field(None, gt=0, le=64 << 20, description="Pseudo-random bytes.")
+    seed: int = 0
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> FileDef:
+        if (self.text is None) == (self.random is None):
+            raise ValueError("give exactly one of text, random")
+        return self
+
+    def content(self) -> bytes:
+        if self.text is not None:
+            return self.text.encode()
+        return random.Random(self.seed).randbytes(self.random or 0)
+
+
 class BehaviourDef(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=ID_PATTERN, description="Short lowercase id, unique in the file.")
@@ -68,6 +89,8 @@ class SpecDef(BaseModel):
     title: str
     port: int = Field(9190, ge=1, le=65535, description="The value of {port}.")
     programs: dict[str, ProgramDef] = Field(min_length=1)
+    files: dict[str, FileDef] = Field(
+        default_factory=dict, description="Files placed in the working directory.")
     behaviours: list[BehaviourDef] = Field(min_length=1)
 
 
@@ -98,6 +121,7 @@ class Spec:
     programs: dict[str, ProgramDef]
     behaviours: tuple[Behaviour, ...]
     source: tuple[str, ...] = field(repr=False)
+    files: dict[str, FileDef] = field(default_factory=dict)
 
     def behaviour(self, bid: str) -> Behaviour:
         return next(b for b in self.behaviours if b.id == bid)
@@ -291,6 +315,14 @@ def _check_names(spec_programs: dict[str, ProgramDef], b: Behaviour) -> Iterator
                           f"or `accept` step{suggest(conn, sorted(conns))}")
 
 
+def _check_files(files: dict[str, FileDef], b: Behaviour) -> Iterator[Problem]:
+    for s in _walk(b.steps):
+        name = getattr(s.args, "file", None)
+        if name is not None and name not in files:
+            yield Problem(s.line, f"file {name!r} is not declared under `files:`"
+                                  f"{suggest(name, list(files))}")
+
+
 def parse_spec(path: Path, text: str) -> Spec:
     source = text.splitlines()
     try:
@@ -314,10 +346,16 @@ def parse_spec(path: Path, text: str) -> Spec:
                                                    f"on line {seen[b.id]}"))
         seen.setdefault(b.id, b.line)
         parser.problems.extend(_check_names(sdef.programs, b))
+    for name in sdef.files:
+        if "/" in name or name in ("", ".", ".."):
+            parser.problems.append(Problem(where.line_of(("files", name)),
+                                           f"file name {name!r}: a plain name, no '/'"))
+    for b in behaviours:
+        parser.problems.extend(_check_files(sdef.files, b))
     if parser.problems:
         raise SpecError(path, parser.problems, source)
     return Spec(path, sdef.assignment, sdef.title, sdef.port, dict(sdef.programs),
-                tuple(behaviours), tuple(source))
+                tuple(behaviours), tuple(source), dict(sdef.files))
 
 
 def load_spec(path: Path) -> Spec:

@@ -149,6 +149,7 @@ class Connect(StepArgs):
     port: str | int = "{port}"
     within: Seconds = Field(3.0, gt=0)
     refused: bool = Field(False, description="Pass only if the connection is refused.")
+    oobinline: bool = Field(False, description="SO_OOBINLINE: urgent bytes stay in the stream.")
 
 
 class Listen(StepArgs):
@@ -158,6 +159,7 @@ class Listen(StepArgs):
     listener: str
     proto: Literal["tcp", "udp"] = "tcp"
     port: str | int = "{port}"
+    oobinline: bool = Field(False, description="SO_OOBINLINE on accepted connections.")
 
 
 class Accept(StepArgs):
@@ -169,7 +171,7 @@ class Accept(StepArgs):
 
 
 class Send(StepArgs):
-    """Send bytes on a connection: exactly one of text, line, hex, random."""
+    """Send bytes on a connection: exactly one of text, line, hex, random, file."""
 
     conn: str
     text: str | None = None
@@ -177,6 +179,7 @@ class Send(StepArgs):
     hex: Hex | None = Field(None, description="Bytes in hex, spaces allowed: '00 ff 41'.")
     random: int | None = Field(None, gt=0, description="This many pseudo-random bytes.")
     seed: int = Field(0, description="Seed of the random bytes, so every run is alike.")
+    file: str | None = Field(None, description="The contents of a file named under `files:`.")
     chunk: int | None = Field(None, gt=0, description="Send in writes of this many bytes.")
     pause: Seconds = Field(0.0, ge=0, description="Pause between chunks.")
     urgent: bool = Field(False, description="Send with MSG_OOB (TCP urgent data).")
@@ -184,7 +187,7 @@ class Send(StepArgs):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Send:
-        _one_of(self, ("text", "line", "hex", "random"))
+        _one_of(self, ("text", "line", "hex", "random", "file"))
         return self
 
 
@@ -228,18 +231,19 @@ class ExpectEcho(StepArgs):
 
 
 class ExpectData(StepArgs):
-    """Receive until the data matches: exactly one of text, hex, pattern, size."""
+    """Receive until the data matches: exactly one of text, hex, pattern, size, file."""
 
     conn: str
     text: str | None = None
     hex: Hex | None = None
+    file: str | None = Field(None, description="The contents of a file named under `files:`.")
     pattern: Regex | None = Field(None, description="Python regex over the received text.")
     size: int | None = Field(None, ge=0, description="At least this many bytes.")
     within: Seconds = Field(3.0, gt=0)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ExpectData:
-        _one_of(self, ("text", "hex", "pattern", "size"))
+        _one_of(self, ("text", "hex", "pattern", "size", "file"))
         return self
 
 
@@ -276,6 +280,9 @@ class PacketPattern(BaseModel):
     data: bool | None = Field(None, description="Carries payload (true) or none (false).")
     payload: str | None = Field(None, description="Exact payload text.")
     urg_ptr: int | None = Field(None, description="TCP urgent pointer value.")
+    urgent_byte: str | None = Field(
+        None, min_length=1, max_length=1,
+        description="URG set and the urgent pointer points just past this byte.")
 
 
 class PacketRule(BaseModel):
@@ -298,6 +305,9 @@ class ExpectPackets(StepArgs):
     conn: str
     rules: list[PacketRule] = Field(min_length=1)
     within: Seconds = Field(1.0, gt=0, description="How long to wait for the packets.")
+    settle: Seconds = Field(
+        0.3, ge=0, le=5,
+        description="With `none` rules: also watch this long for a packet that must not come.")
 
 
 class Count(BaseModel):
@@ -342,13 +352,14 @@ class ExpectFile(StepArgs):
 
     path: str
     text: str | None = None
+    file: str | None = Field(None, description="Same bytes as this file under `files:`.")
     same_as: str | None = Field(None, description="Same bytes as this file of the submission.")
     size: int | None = Field(None, ge=0)
     within: Seconds = Field(2.0, gt=0)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ExpectFile:
-        _one_of(self, ("text", "same_as", "size"))
+        _one_of(self, ("text", "file", "same_as", "size"))
         return self
 
 
