@@ -182,7 +182,7 @@ def test_out_of_range_value() -> None:
 def test_send_needs_exactly_one_payload(args: str, got: str) -> None:
     text = with_steps(f"- connect: c1\n- send: {args}\n")
     assert error_line(text) == (
-        f"specs/x.yaml:11: step 'send': give exactly one of text, line, hex, random ({got})"
+        f"specs/x.yaml:11: step 'send': give exactly one of text, line, hex, random, file ({got})"
     )
 
 
