@@ -44,3 +44,10 @@ def test_matrix(tmp_path: Path, assignment: str, variant: str, spec: str, progra
         for phrase in expect["says"]:
             assert phrase in words, f"{phrase!r} not in the failure message: {words}"
         assert f"{expect['intended']}" in graded.out  # the report names the behaviour
+
+
+def test_coverage_doc_is_generated_from_the_matrix() -> None:
+    from gen_coverage import DOC, render
+
+    assert DOC.read_text(encoding="utf-8") == render(MATRIX), \
+        "docs/coverage.md is stale: run `python tests/gen_coverage.py`"
