@@ -85,7 +85,7 @@ class Actions:
     # ---- student programs ---------------------------------------------------------
 
     def start(self, step: Step, a: steps.Start) -> None:
-        name = a.name or a.program
+        name = self.sub(a.name or a.program)
         built = self.builds[a.program]
         desc = f"{a.program} builds and starts"
         if isinstance(built, BuildFailure):
@@ -152,8 +152,9 @@ class Actions:
         rx = re.compile(pattern)
 
         def text() -> str:
+            # surrogateescape: one character per undecodable byte, so positions map back
             raw = prog.stdout() if stream == "stdout" else prog.stderr()
-            return raw[mark:].decode("utf-8", "replace")
+            return raw[mark:].decode("utf-8", "surrogateescape")
 
         def found() -> re.Match[str] | None:
             return rx.search(text())
@@ -165,9 +166,10 @@ class Actions:
         procs.wait_for(settled, seconds)
         hit = found()  # once more: output printed just before exit is still read
         if hit is not None:
-            self._out_marks[key] = mark + len(text()[:hit.end()].encode())
+            self._out_marks[key] = mark + len(text()[:hit.end()].encode("utf-8",
+                                                                         "surrogateescape"))
         status = prog.poll()
-        seen = text().encode()
+        seen = text().encode("utf-8", "surrogateescape")
         got = judge.Output(prog.name, stream, hit.group(0) if hit else None, seen,
                            status.describe() if status else None,
                            round(time.monotonic() - start, 2))
@@ -285,9 +287,13 @@ class Actions:
             self.check(judge.compare_bytes(step.line, "expect_data", f"the file {a.file}",
                                            want, got, a))
             return
+        a = a.model_copy(update={"text": None if a.text is None else self.sub(a.text),
+                                 "pattern": None if a.pattern is None else self.sub(a.pattern)})
         got = self._receive(conn, lambda d: judge.data_ok(a, d), self.within(a.within))
-        self._consume(conn, len(got.data))
-        self.check(judge.data(step.line, a, got))
+        used = judge.data_used(a, got.data)
+        self._consume(conn, used)
+        self.check(judge.data(step.line, a, Received(got.conn, got.data[:used], got.eof,
+                                                     got.reset, got.seconds)))
 
     def expect_eof(self, step: Step, a: steps.ExpectEof) -> None:
         conn = self.conn(a.conn)
@@ -297,16 +303,18 @@ class Actions:
 
     def expect_no_eof(self, step: Step, a: steps.ExpectNoEof) -> None:
         got = self._receive(self.conn(a.conn), lambda d: False, a.seconds)
-        self.check(judge.no_eof(step.line, a, got))
+        self.check(judge.no_eof(step.line, a, got, a.seconds))
 
     def expect_nothing(self, step: Step, a: steps.ExpectNothing) -> None:
         got = self._receive(self.conn(a.conn), lambda d: len(d) > 0, a.seconds)
-        self.check(judge.nothing(step.line, a, got))
+        self.check(judge.nothing(step.line, a, got, a.seconds))
 
     # ---- observations -------------------------------------------------------------
 
     def expect_packets(self, step: Step, a: steps.ExpectPackets) -> None:
         conn = self.conn(a.conn)
+        a = steps.ExpectPackets.model_validate(
+            _substituted(a.model_dump(by_alias=True), self.sub))
         if self.capture is None:
             self.checks.append(Check(step.line, "expect_packets", f"packets on {a.conn}", True,
                                      skipped="no packet capture in this environment"))
@@ -348,7 +356,7 @@ class Actions:
 
     def expect_file(self, step: Step, a: steps.ExpectFile) -> None:
         path = (self.workdir / self.sub(a.path)).resolve()
-        want = a.text.encode() if a.text is not None else None
+        want = self.sub(a.text).encode() if a.text is not None else None
         if a.file is not None:
             want = self.spec.files[a.file].content()
         if a.same_as is not None:
@@ -413,6 +421,17 @@ class Actions:
             if err:
                 out[f"{name} (stderr)"] = err
         return out
+
+
+def _substituted(value: Any, sub: Callable[[str], str]) -> Any:
+    """`{name}` substituted in every string of a dumped model."""
+    if isinstance(value, str):
+        return sub(value)
+    if isinstance(value, dict):
+        return {k: _substituted(v, sub) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substituted(v, sub) for v in value]
+    return value
 
 
 def _printed(prog: procs.Program) -> str:

@@ -109,6 +109,20 @@ def data_ok(args: ExpectData, data: bytes) -> bool:
     return len(data) >= (args.size or 0)
 
 
+def data_used(args: ExpectData, data: bytes) -> int:
+    """How many received bytes a data check takes (the rest waits for later steps)."""
+    if args.text is not None:
+        return min(len(data), len(args.text.encode()))
+    if args.hex is not None:
+        return min(len(data), len(bytes.fromhex(args.hex)))
+    if args.pattern is not None:
+        text = data.decode("utf-8", "surrogateescape")
+        hit = re.search(args.pattern, text)
+        end = hit.end() if hit else len(text)
+        return len(text[:end].encode("utf-8", "surrogateescape"))
+    return len(data) if args.size is None else min(len(data), args.size)
+
+
 def data(line: int, args: ExpectData, got: Received) -> Check:
     if args.text is not None or args.hex is not None:
         want = args.text.encode() if args.text is not None else bytes.fromhex(args.hex or "")
@@ -137,8 +151,8 @@ def eof(line: int, args: StepArgs, got: Received) -> Check:
                  "the program never closed its socket", args)
 
 
-def no_eof(line: int, args: StepArgs, got: Received) -> Check:
-    desc = f"the connection {got.conn} stays open for {got.seconds:g} s"
+def no_eof(line: int, args: StepArgs, got: Received, seconds: float) -> Check:
+    desc = f"the connection {got.conn} stays open for {seconds:g} s"
     if not got.eof and not got.reset:
         return _ok(line, "expect_no_eof", desc)
     how = "reset (RST)" if got.reset else "closed (EOF)"
@@ -146,8 +160,8 @@ def no_eof(line: int, args: StepArgs, got: Received) -> Check:
                  f"the program {how} the connection", args)
 
 
-def nothing(line: int, args: StepArgs, got: Received) -> Check:
-    desc = f"no data arrives on {got.conn} for {got.seconds:g} s"
+def nothing(line: int, args: StepArgs, got: Received, seconds: float) -> Check:
+    desc = f"no data arrives on {got.conn} for {seconds:g} s"
     if not got.data:
         return _ok(line, "expect_nothing", desc)
     return _fail(line, "expect_nothing", desc, "nothing", f"got {preview(got.data)}", args)

@@ -192,11 +192,14 @@ class Listener:
             return None
         if self.proto == "udp":
             first, addr = self.sock.recvfrom(65536)
-            self.sock.connect(addr)
+            # a socket of its own on the same port, connected to this client: the kernel
+            # gives a connected socket that client's datagrams; the listener stays open
+            own = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            own.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            own.bind(self.sock.getsockname())
+            own.connect(addr)
             self._transcript.add(name, "accepted", note=f"first datagram from port {addr[1]}")
-            conn = Conn(name, self.sock, self._transcript, first)
-            self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # the conn owns it
-            return conn
+            return Conn(name, own, self._transcript, first)
         sock, addr = self.sock.accept()
         self._transcript.add(name, "accepted", note=f"from port {addr[1]}")
         return Conn(name, sock, self._transcript)

@@ -48,8 +48,9 @@ def tcp_sockets() -> list[SockEntry]:
 
 
 def on_port(port: int) -> list[SockEntry]:
-    """Sockets whose local or remote port is `port`."""
-    return [e for e in tcp_sockets() if port in (e.local_port, e.remote_port)]
+    """Sockets bound to `port` (local port): a server's listener and its connections,
+    not the harness's client ends, whose remote port it is."""
+    return [e for e in tcp_sockets() if e.local_port == port]
 
 
 def listening(port: int) -> bool:

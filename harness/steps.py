@@ -336,7 +336,7 @@ class ExpectProcesses(StepArgs):
 
 
 class ExpectSockets(StepArgs):
-    """Check TCP socket states on a port (from /proc/net/tcp of the sandbox)."""
+    """Check the TCP states of sockets bound to a port (/proc/net/tcp of the sandbox)."""
 
     port: str | int = "{port}"
     state: Literal[

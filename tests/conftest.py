@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,16 @@ import pytest
 from harness import netns
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Every temporary file of this suite (and of the graders it starts) goes under one
+# directory of its own, so the leftover check below sees only this suite's processes
+# and files, even while other suites run on the same machine. xdist workers and the
+# `sockgrade` subprocesses inherit it through the environment.
+if "SOCKGRADE_SUITE_TMP" not in os.environ:
+    os.environ["SOCKGRADE_SUITE_TMP"] = tempfile.mkdtemp(prefix="sockgrade-suite-")
+    os.environ["TMPDIR"] = os.environ["SOCKGRADE_SUITE_TMP"]
+SUITE_TMP = Path(os.environ["SOCKGRADE_SUITE_TMP"])
+tempfile.tempdir = str(SUITE_TMP)
 
 
 @dataclass
@@ -50,7 +62,7 @@ needs_netns = pytest.mark.skipif(netns.probe() is not None,
 
 
 def _our_leftovers() -> list[str]:
-    """Processes still running from a behaviour's working directory (/tmp/sockgrade-*)."""
+    """Processes still running in this suite's temporary directory."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         if int(pid) == os.getpid():
@@ -60,9 +72,15 @@ def _our_leftovers() -> list[str]:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
         except OSError:
             continue
-        if "/sockgrade-" in cwd or b"sockgrade-daemon-marker" in cmd:
+        if cwd.startswith(str(SUITE_TMP)):
             found.append(f"{pid} {cwd} {cmd.decode(errors='replace')[:120]}")
     return found
+
+
+def _stray_dirs() -> list[str]:
+    """Working, private and build directories the graders should have removed."""
+    kept = {"sockgrade-artifacts"}  # pcaps of failed behaviours are kept on purpose
+    return sorted(p.name for p in SUITE_TMP.glob("sockgrade-*") if p.name not in kept)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -70,9 +88,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if hasattr(session.config, "workerinput"):
         return  # the controller checks once, after every worker has finished
     problems = [f"process left running: {p}" for p in _our_leftovers()]
+    problems += [f"temporary directory left: {d}" for d in _stray_dirs()]
     netns_dir = Path("/var/run/netns")
     if netns_dir.is_dir() and any(netns_dir.iterdir()):
         problems.append(f"network namespaces left: {sorted(os.listdir(netns_dir))}")
     if problems:
         print("\n".join(["", "LEFTOVERS after the test suite:", *problems]))
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        shutil.rmtree(SUITE_TMP, ignore_errors=True)

@@ -118,8 +118,9 @@ def test_eof_failure_shows_what_was_sent_instead() -> None:
 
 def test_no_eof_passes_while_open() -> None:
     args = steps.ExpectNoEof(conn="c1")
-    check = judge.no_eof(3, args, got(b"data", seconds=0.5))
+    check = judge.no_eof(3, args, got(b"data", seconds=0.2), 0.5)
     assert check.passed
+    # the time asked for, not the time waited (a failure can end the wait early)
     assert check.description == "the connection c1 stays open for 0.5 s"
 
 
@@ -127,16 +128,16 @@ def test_no_eof_passes_while_open() -> None:
     ("eof", "reset", "how"), [(True, False, "closed (EOF)"), (False, True, "reset (RST)")]
 )
 def test_no_eof_fails_when_closed(eof: bool, reset: bool, how: str) -> None:
-    check = judge.no_eof(3, steps.ExpectNoEof(conn="c1"), got(eof=eof, reset=reset))
+    check = judge.no_eof(3, steps.ExpectNoEof(conn="c1"), got(eof=eof, reset=reset), 0.5)
     assert_failed(check, f"the program {how} the connection")
 
 
 def test_nothing_passes_without_data_even_after_eof() -> None:
-    assert judge.nothing(3, steps.ExpectNothing(conn="c1"), got(eof=True)).passed
+    assert judge.nothing(3, steps.ExpectNothing(conn="c1"), got(eof=True), 0.5).passed
 
 
 def test_nothing_fails_on_data() -> None:
-    check = judge.nothing(3, steps.ExpectNothing(conn="c1"), got(b"surprise"))
+    check = judge.nothing(3, steps.ExpectNothing(conn="c1"), got(b"surprise"), 0.5)
     assert_failed(check, "got 'surprise'")
     assert check.expected == "nothing"
 
