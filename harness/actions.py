@@ -164,7 +164,8 @@ class Actions:
 
         start = time.monotonic()
         procs.wait_for(settled, seconds)
-        hit = found()  # once more: output printed just before exit is still read
+        prog.settle_output()  # output printed just before exit may still be in the pty
+        hit = found()
         if hit is not None:
             self._out_marks[key] = mark + len(text()[:hit.end()].encode("utf-8",
                                                                          "surrogateescape"))
@@ -409,8 +410,11 @@ class Actions:
 
     def port_names(self) -> dict[int, str]:
         names = {c.local_port: f"harness:{n}" for n, c in self.conns.items()}
-        for name in self.programs:
-            names.setdefault(self.port, name)
+        # the other end of each connection is a student program (the only one, or
+        # "program" when several run)
+        who = next(iter(self.programs)) if len(self.programs) == 1 else "program"
+        for c in self.conns.values():
+            names.setdefault(c.remote_port, who)
         return names
 
     def outputs(self) -> dict[str, str]:

@@ -58,6 +58,11 @@ def _fail(line: int, step: str, description: str, expected: str, actual: str,
     return Check(line, step, description, False, expected, actual, hint)
 
 
+def _waited(got: Received) -> str:
+    """' within 3 s' when the wait ran out; nothing when EOF or RST ended it early."""
+    return "" if got.eof or got.reset else f" within {got.seconds:g} s"
+
+
 def _how_it_ended(eof: bool, reset: bool) -> str:
     if reset:
         return "; then the connection was reset (RST)"
@@ -87,10 +92,10 @@ def compare_bytes(line: int, step: str, what: str, expected: bytes, got: Receive
     end = _how_it_ended(got.eof, got.reset)
     if diff == len(got.data) and len(got.data) < len(expected):
         if not got.data:
-            actual = f"nothing came back within {got.seconds:g} s{end}"
+            actual = f"nothing came back{_waited(got)}{end}"
         else:
-            actual = (f"only the first {len(got.data)} of {len(expected)} bytes came back "
-                      f"within {got.seconds:g} s{end}")
+            actual = (f"only the first {len(got.data)} of {len(expected)} bytes came back"
+                      f"{_waited(got)}{end}")
         return _fail(line, step, desc, preview(expected), actual, args)
     around = slice(max(0, diff - 8), diff + 16)
     return _fail(line, step, desc,
@@ -132,9 +137,9 @@ def data(line: int, args: ExpectData, got: Received) -> Check:
     if data_ok(args, got.data):
         return _ok(line, "expect_data", desc)
     expected = f"/{args.pattern}/" if args.pattern is not None else f"{args.size} bytes"
+    what = f"got {preview(got.data)}" if got.data else "nothing arrived"
     return _fail(line, "expect_data", desc, expected,
-                 f"got {preview(got.data)} within {got.seconds:g} s"
-                 f"{_how_it_ended(got.eof, got.reset)}", args)
+                 f"{what}{_waited(got)}{_how_it_ended(got.eof, got.reset)}", args)
 
 
 def eof(line: int, args: StepArgs, got: Received) -> Check:

@@ -17,9 +17,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import fcntl
 import os
 import select
 import signal
+import termios
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -106,6 +108,12 @@ class Program:
             fd = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(fd, 2)
             os.close(fd)
+            # pexpect made us session leader with the pty as controlling terminal: then
+            # our exit would SIGHUP every child we fork, which a shell-started program
+            # never sees. Give the terminal up (its SIGHUP to ourselves is ignored).
+            signal.signal(signal.SIGHUP, signal.SIG_IGN)
+            with contextlib.suppress(OSError):
+                fcntl.ioctl(0, termios.TIOCNOTTY)
             default_signals()
 
         self._child = pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), env=env, echo=False,
@@ -114,17 +122,22 @@ class Program:
         head = os.path.basename(argv[0]) if "python" in os.path.basename(argv[0]) else argv[0]
         shown = " ".join([head, *argv[1:]]).replace(f"{cwd}/", "./")  # as a student types it
         transcript.add(name, "started", note=shown)
+        self.drained = threading.Event()  # set once the pty has nothing more to give
         self._reader = threading.Thread(target=self._drain, name=f"pty-{name}", daemon=True)
         self._reader.start()
 
     def _drain(self) -> None:
+        try:
+            self._drain_loop()
+        finally:
+            self.drained.set()
+
+    def _drain_loop(self) -> None:
         fd = self._child.child_fd
         while True:
             try:
                 ready, _, _ = select.select([fd], [], [], 0.2)
                 if not ready:
-                    if self.status is not None:
-                        return
                     continue
                 chunk = os.read(fd, 65536)
             except (OSError, ValueError):
@@ -155,6 +168,12 @@ class Program:
             self.status = ExitStatus(self._child.exitstatus, self._child.signalstatus)
             self._transcript.add(self.name, "ended", note=self.status.describe())
         return self.status
+
+    def settle_output(self, seconds: float = 1.0) -> None:
+        """After exit: wait until what it printed last has been read from the pty (a
+        child still holding the terminal may keep it open: then wait no longer)."""
+        if self.poll() is not None:
+            self.drained.wait(seconds)
 
     def wait(self, seconds: float) -> ExitStatus | None:
         wait_for(self.poll, seconds)

@@ -1,0 +1,70 @@
+/* MUTANT: I forgot fflush(writefp) before shutdown(), so the three lines are still in the stdio buffer when the FIN goes out; fclose(writefp) then write()s them to the shut-down socket, gets EPIPE and SIGPIPE kills the server before it reads the reply (the client sees an empty EOF and its reply gets RST) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#define BUF_SIZE 1024
+void error_handling(char *message);
+
+int main(int argc, char *argv[])
+{
+	int serv_sock, clnt_sock;
+	FILE * readfp;
+	FILE * writefp;
+	int option=1;
+
+	struct sockaddr_in serv_adr, clnt_adr;
+	socklen_t clnt_adr_sz;
+	char buf[BUF_SIZE]={0,};
+
+	if(argc!=2) {
+		printf("Usage : %s <port>\n", argv[0]);
+		exit(1);
+	}
+
+	serv_sock=socket(PF_INET, SOCK_STREAM, 0);
+	if(serv_sock==-1)
+		error_handling("socket() error");
+	setsockopt(serv_sock, SOL_SOCKET, SO_REUSEADDR, (void*)&option, sizeof(option));
+
+	memset(&serv_adr, 0, sizeof(serv_adr));
+	serv_adr.sin_family=AF_INET;
+	serv_adr.sin_addr.s_addr=htonl(INADDR_ANY);
+	serv_adr.sin_port=htons(atoi(argv[1]));
+
+	if(bind(serv_sock, (struct sockaddr*) &serv_adr, sizeof(serv_adr))==-1)
+		error_handling("bind() error");
+	if(listen(serv_sock, 5)==-1)
+		error_handling("listen() error");
+
+	clnt_adr_sz=sizeof(clnt_adr);
+	clnt_sock=accept(serv_sock, (struct sockaddr*)&clnt_adr, &clnt_adr_sz);
+	if(clnt_sock==-1)
+		error_handling("accept() error");
+
+	readfp=fdopen(clnt_sock, "r");
+	writefp=fdopen(dup(clnt_sock), "w");
+
+	fputs("FROM SERVER: Hi~ client? \n", writefp);
+	fputs("I love all of the world \n", writefp);
+	fputs("You are awesome! \n", writefp);
+
+	shutdown(fileno(writefp), SHUT_WR);
+	fclose(writefp);
+
+	fgets(buf, sizeof(buf), readfp);
+	fputs(buf, stdout);
+	fclose(readfp);
+	close(serv_sock);
+	return 0;
+}
+
+void error_handling(char *message)
+{
+	fputs(message, stderr);
+	fputc('\n', stderr);
+	exit(1);
+}
