@@ -318,6 +318,8 @@ def count_ok(c: Count | None, n: int) -> bool:
 
 def _count_text(c: Count) -> str:
     """Count always has min or max (the model insists)."""
+    if c.max == 0:
+        return "no"
     if c.min is not None and c.max is not None:
         return str(c.min) if c.min == c.max else f"between {c.min} and {c.max}"
     return f"at least {c.min}" if c.min is not None else f"at most {c.max}"
