@@ -118,6 +118,11 @@ class Conn:
                     self.sock.send(part)
                 else:
                     self.sock.sendall(part, flags)
+            except (BrokenPipeError, ConnectionResetError) as exc:
+                self._transcript.add(self.name, "send-error", note=str(exc))
+                return (f"the program reset the connection (RST) while the harness was still "
+                        f"sending ({len(self.sent)} of {len(data)} bytes written): it closed "
+                        "its socket before reading everything sent to it, or it crashed")
             except OSError as exc:
                 self._transcript.add(self.name, "send-error", note=str(exc))
                 return f"sending failed after {i} of {len(data)} bytes: {exc.strerror or exc}"
