@@ -48,7 +48,8 @@ def main() -> int:
     ap.add_argument("--slow", default="1")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
-    todo = [(r, i) for i in range(args.runs) for r in rows()]
+    programs = rows()
+    todo = [(r, i) for i in range(args.runs) for r in programs]
     changes: list[str] = []
     start = time.monotonic()
 
@@ -64,7 +65,7 @@ def main() -> int:
     with ThreadPoolExecutor(args.jobs) as pool:
         list(pool.map(one, todo))
     minutes = (time.monotonic() - start) / 60
-    summary = (f"{args.runs} runs x {len(rows())} programs = {len(todo)} gradings, "
+    summary = (f"{args.runs} runs x {len(programs)} programs = {len(todo)} gradings, "
                f"{args.jobs} jobs, --slow {args.slow}: {len(changes)} verdict changes "
                f"({minutes:.0f} min)")
     print(summary)
