@@ -1,0 +1,49 @@
+"""student_template/: the skeletons build and run, and fail their specs until finished."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, needs_netns, sockgrade
+
+TEMPLATE = ROOT / "student_template"
+PROGRAMS = sorted(p.stem for p in (TEMPLATE / "c").glob("*.c"))
+
+
+def test_every_skeleton_exists_in_c_and_python_with_a_spec() -> None:
+    assert PROGRAMS, "no C skeletons"
+    assert PROGRAMS == sorted(p.stem for p in (TEMPLATE / "python").glob("*.py"))
+    for name in PROGRAMS:
+        assert (ROOT / "specs" / f"{name}.yaml").is_file(), f"no spec for {name}"
+
+
+def test_make_builds_every_c_skeleton_without_warnings(tmp_path: Path) -> None:
+    copy = tmp_path / "t"
+    shutil.copytree(TEMPLATE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    proc = subprocess.run(["make", "-C", str(copy / "")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "warning" not in proc.stderr, proc.stderr
+    for name in PROGRAMS:
+        assert (copy / "c" / name).is_file()
+
+
+@needs_netns
+@pytest.mark.parametrize("language", ["c", "python"])
+def test_skeletons_start_but_fail_until_finished(tmp_path: Path, language: str) -> None:
+    specs = [f"specs/{name}.yaml" for name in PROGRAMS]
+    graded = sockgrade(tmp_path, f"student_template/{language}", *specs)
+    assert graded.code == 1, graded.out[-3000:]
+    assert graded.results is not None
+    by_spec: dict[str, list[str]] = {}
+    for b in graded.results["behaviours"]:
+        assert b["status"] != "error", b
+        by_spec.setdefault(b["assignment"], []).append(b["status"])
+        starts = [c for c in b["checks"] if c["step"] == "start"]
+        if starts:  # a skeleton must start; its TODO makes it fail later (a restart may)
+            assert starts[0]["passed"], f"{b['assignment']}.{b['id']}: {starts[0]['actual']}"
+    for name in PROGRAMS:
+        assert "failed" in by_spec[name], f"the {name} skeleton already passes its spec"
