@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, needs_netns, sockgrade
 
 TEMPLATE = ROOT / "student_template"
@@ -16,7 +15,7 @@ PROGRAMS = sorted(p.stem for p in (TEMPLATE / "c").glob("*.c"))
 
 def test_every_skeleton_exists_in_c_and_python_with_a_spec() -> None:
     assert PROGRAMS, "no C skeletons"
-    assert PROGRAMS == sorted(p.stem for p in (TEMPLATE / "python").glob("*.py"))
+    assert sorted(p.stem for p in (TEMPLATE / "python").glob("*.py")) == PROGRAMS
     for name in PROGRAMS:
         assert (ROOT / "specs" / f"{name}.yaml").is_file(), f"no spec for {name}"
 
