@@ -27,12 +27,13 @@ RECEIVE_CAP = 64 << 20  # bytes kept per connection; more is drained and counted
 
 class Conn:
     def __init__(self, name: str, sock: socket.socket, transcript: Transcript,
-                 first: bytes | None = None) -> None:
+                 remote_port: int, first: bytes | None = None) -> None:
         self.name = name
         self.sock = sock
         self.proto = "udp" if sock.type == socket.SOCK_DGRAM else "tcp"
         self.local_port: int = sock.getsockname()[1]
-        self.remote_port: int = sock.getpeername()[1]
+        # given, not asked: the peer may already have reset the connection
+        self.remote_port = remote_port
         self._transcript = transcript
         self.received = bytearray(first or b"")
         self.datagrams: list[bytes] = [first] if first is not None else []
@@ -167,7 +168,7 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
         transcript.add(name, "connect-failed", note=f"{host}:{port}: {exc.strerror or exc}")
         return f"{exc.strerror or exc}"
     sock.settimeout(None)
-    conn = Conn(name, sock, transcript)
+    conn = Conn(name, sock, transcript, port)
     transcript.add(name, "connected",
                    note=f"{proto} port {conn.local_port} -> {host}:{port}")
     return conn
@@ -204,10 +205,14 @@ class Listener:
             own.bind(self.sock.getsockname())
             own.connect(addr)
             self._transcript.add(name, "accepted", note=f"first datagram from port {addr[1]}")
-            return Conn(name, own, self._transcript, first)
-        sock, addr = self.sock.accept()
+            return Conn(name, own, self._transcript, addr[1], first)
+        try:
+            sock, addr = self.sock.accept()
+        except OSError as exc:  # e.g. the client reset before it was accepted
+            self._transcript.add(name, "accept-failed", note=str(exc))
+            return None
         self._transcript.add(name, "accepted", note=f"from port {addr[1]}")
-        return Conn(name, sock, self._transcript)
+        return Conn(name, sock, self._transcript, addr[1])
 
     def close(self) -> None:
         self.sock.close()
