@@ -11,6 +11,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import random
 import re
@@ -47,6 +48,7 @@ class Actions:
         self.vars: dict[str, str] = {"port": str(port), "host": "127.0.0.1"}
         self.programs: dict[str, procs.Program] = {}  # by instance name, the latest
         self.started: list[procs.Program] = []  # every one, for teardown
+        self.roles: dict[str, str] = {}
         for name, fdef in spec.files.items():
             (workdir / name).write_bytes(fdef.content())
         self.conns: dict[str, Conn] = {}
@@ -61,6 +63,12 @@ class Actions:
             HANDLERS[step.kind](self, step, step.args)
 
     def check(self, c: Check) -> None:
+        if not c.passed:
+            # a crash explains most failures: say which programs ended, and how
+            ended = [f"{name} {how}{printed}" for name, how, printed in self._ended()
+                     if how.removeprefix("was ") not in c.actual]
+            if ended:
+                c = dataclasses.replace(c, actual=f"{c.actual}; " + "; ".join(ended))
         self.checks.append(c)
         self.transcript.add("harness", "check", note=("ok: " if c.passed else "FAILED: ")
                             + c.description)
@@ -99,6 +107,7 @@ class Actions:
         prog = procs.Program(name, argv, self.workdir, env, self.private / f"{name}.stderr",
                              self.transcript)
         self.programs[name] = prog
+        self.roles[name] = pdef.role
         self.started.append(prog)
         ready = pdef.readiness()
         if ready == "none":
@@ -199,18 +208,33 @@ class Actions:
             self.check(judge.simple(step.line, "connect", f"connecting to port {port} is "
                                     "refused", failure, a))
             return
-        failure = "" if isinstance(got, Conn) else (
-            f"could not connect to port {port}: {got}" + self._who_runs())
+        if not isinstance(got, Conn):
+            self._settle_crash()
+        failure = "" if isinstance(got, Conn) else f"could not connect to port {port}: {got}"
         self.check(judge.simple(step.line, "connect", f"{self.sub(a.conn)} connects to port {port}",
                                 failure, a))
 
-    def _who_runs(self) -> str:
-        """Which programs have ended (a refused connection often means a crash; the
-        process may still be exiting, so give it a moment to be seen as gone)."""
+    def _ended(self) -> list[tuple[str, str, str]]:
+        """(name, 'was killed by SIGPIPE', "; it printed: ...") for each program whose
+        end says something: a server that stopped, or any program that crashed or
+        failed (a client's exit 0 is just its job done)."""
+        out = []
+        for name, p in self.programs.items():
+            st = p.poll()
+            if st is None:
+                continue
+            server = self.roles.get(name) == "server"
+            if not server and st.signal is None and st.code == 0:
+                continue
+            how = st.describe()
+            printed = _printed(p) if st.signal is not None or st.code else ""
+            out.append((name, f"{'was ' if how.startswith('killed') else ''}{how}", printed))
+        return out
+
+    def _settle_crash(self) -> None:
+        """A refused or reset connection often means the program is dying: give it a
+        moment to be seen as gone, so the failure can say so."""
         procs.wait_for(lambda: any(p.poll() is not None for p in self.programs.values()), 0.5)
-        dead = [f"{p.name} {p.poll().describe()}{_printed(p)}"  # type: ignore[union-attr]
-                for p in self.programs.values() if p.poll() is not None]
-        return ("; " + "; ".join(dead)) if dead else ""
 
     def listen(self, step: Step, a: steps.Listen) -> None:
         self.listeners[a.listener] = Listener(a.listener, self.port_of(a.port), a.proto,
@@ -222,8 +246,7 @@ class Actions:
             self.conns[self.sub(a.conn)] = conn
         self.check(judge.simple(
             step.line, "accept", f"a program connects to the harness ({a.conn})",
-            "" if conn else f"no connection within {self.within(a.within):g} s"
-            + self._who_runs(), a))
+            "" if conn else f"no connection within {self.within(a.within):g} s", a))
 
     def send(self, step: Step, a: steps.Send) -> None:
         if a.text is not None:
@@ -239,6 +262,8 @@ class Actions:
         conn = self.conn(a.conn)
         conn.sock.settimeout(self.within(a.within))
         failure = conn.send(data, a.chunk, a.pause, a.urgent)
+        if failure:
+            self._settle_crash()
         if "timed out" in failure:
             failure += " (the program stopped reading what it was sent)"
         self.check(judge.simple(step.line, "send", f"send {len(data)} bytes on {conn.name}",
@@ -418,12 +443,16 @@ class Actions:
         return names
 
     def outputs(self) -> dict[str, str]:
+        """What each started program printed; a restarted one is labelled by its run."""
         out = {}
-        for name, p in self.programs.items():
-            out[name] = p.stdout().decode("utf-8", "replace")
+        runs: dict[str, int] = {}
+        for p in self.started:
+            runs[p.name] = runs.get(p.name, 0) + 1
+            label = p.name if runs[p.name] == 1 else f"{p.name} (run {runs[p.name]})"
+            out[label] = p.stdout().decode("utf-8", "replace")
             err = p.stderr().decode("utf-8", "replace")
             if err:
-                out[f"{name} (stderr)"] = err
+                out[f"{label} (stderr)"] = err
         return out
 
 

@@ -92,6 +92,8 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
         error = traceback.format_exc()
     finally:
         leftovers = _teardown(actions, ns)
+        # read before the private directory (stderr files) goes
+        outputs = actions.outputs() if actions is not None else {}
         if leftovers:
             notes.append(f"processes that would not die: {leftovers}")
         frames = []
@@ -128,7 +130,7 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
         pcap=pcap, isolation=isolation,
         notes=tuple(notes), error=error,
         names=actions.port_names() if actions is not None else {},
-        outputs=actions.outputs() if actions is not None else {},
+        outputs=outputs,
     )
 
 
