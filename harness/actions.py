@@ -104,8 +104,8 @@ class Actions:
         argv = built.argv(self.workdir) + [self.sub(x) for x in (a.args or pdef.default_args())]
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(self.workdir),
                "TERM": "dumb", "PYTHONDONTWRITEBYTECODE": "1"}
-        prog = procs.Program(name, argv, self.workdir, env, self.private / f"{name}.stderr",
-                             self.transcript)
+        stderr = self.private / f"{len(self.started)}.{name}.stderr"  # one per start
+        prog = procs.Program(name, argv, self.workdir, env, stderr, self.transcript)
         self.programs[name] = prog
         self.roles[name] = pdef.role
         self.started.append(prog)
