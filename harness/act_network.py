@@ -1,0 +1,175 @@
+"""Steps of the harness's own end of a conversation: connect, listen, send, receive,
+and what is observed on the network (packets, socket states).
+
+Rules this module keeps:
+- Receiving steps wait on the connection's reader thread, bounded by `within`, then
+  hand what arrived to `judge`; they consume only the bytes their check used.
+- Packet checks first sync the capture, so every packet sent before the step is seen.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+from harness import judge, procs, sockstate, steps
+from harness.context import RunContext, _substituted
+from harness.judge import Received
+from harness.peers import Conn, Listener, connect
+from harness.spec import Step
+from harness.transcript import Check
+
+
+class NetworkSteps(RunContext):
+    def connect(self, step: Step, a: steps.Connect) -> None:
+        port = self.port_of(a.port)
+        got = connect(self.sub(a.conn), self.sub(a.host), port, a.proto, self.within(a.within),
+                      self.transcript, a.oobinline)
+        if isinstance(got, Conn):
+            self.conns[self.sub(a.conn)] = got
+        if a.refused:
+            failure = "" if isinstance(got, str) else "the connection was accepted"
+            self.check(judge.simple(step.line, "connect", f"connecting to port {port} is "
+                                    "refused", failure, a))
+            return
+        if not isinstance(got, Conn):
+            self._settle_crash()
+        failure = "" if isinstance(got, Conn) else f"could not connect to port {port}: {got}"
+        self.check(judge.simple(step.line, "connect", f"{self.sub(a.conn)} connects to port {port}",
+                                failure, a))
+
+    def listen(self, step: Step, a: steps.Listen) -> None:
+        self.listeners[a.listener] = Listener(a.listener, self.port_of(a.port), a.proto,
+                                              self.transcript, a.oobinline)
+
+    def accept(self, step: Step, a: steps.Accept) -> None:
+        conn = self.listeners[a.listener].accept(self.sub(a.conn), self.within(a.within))
+        if conn is not None:
+            self.conns[self.sub(a.conn)] = conn
+        self.check(judge.simple(
+            step.line, "accept", f"a program connects to the harness ({a.conn})",
+            "" if conn else f"no connection within {self.within(a.within):g} s", a))
+
+    def send(self, step: Step, a: steps.Send) -> None:
+        if a.text is not None:
+            data = self.sub(a.text).encode()
+        elif a.line is not None:
+            data = (self.sub(a.line) + "\n").encode()
+        elif a.hex is not None:
+            data = bytes.fromhex(a.hex)
+        elif a.file is not None:
+            data = self.spec.files[a.file].content()
+        else:
+            data = random.Random(a.seed).randbytes(a.random or 0)
+        conn = self.conn(a.conn)
+        conn.sock.settimeout(self.within(a.within))
+        failure = conn.send(data, a.chunk, a.pause, a.urgent)
+        if failure:
+            self._settle_crash()
+        if "timed out" in failure:
+            failure += " (the program stopped reading what it was sent)"
+        self.check(judge.simple(step.line, "send", f"send {len(data)} bytes on {conn.name}",
+                                failure, a))
+
+    def shutdown(self, step: Step, a: steps.Shutdown) -> None:
+        self.conn(a.conn).shutdown_write()
+
+    def close(self, step: Step, a: steps.Close) -> None:
+        self.conn(a.conn).close()
+
+    def abort(self, step: Step, a: steps.Abort) -> None:
+        self.conn(a.conn).close(abort=True)
+
+    def idle(self, step: Step, a: steps.Idle) -> None:
+        self.transcript.add("harness", "idle", note=f"{a.seconds:g} s")
+        time.sleep(a.seconds)  # the spec asks for this pause; it waits on no program
+
+    # ---- receiving ----------------------------------------------------------------
+
+    def _receive(self, conn: Conn, done: Callable[[bytes], bool], seconds: float) -> Received:
+        start = time.monotonic()
+        conn.wait(lambda c: done(bytes(c.received[c.read_mark:])) or c.eof or c.reset, seconds)
+        return Received(conn.name, conn.unread(), conn.eof, conn.reset,
+                        round(min(time.monotonic() - start, seconds), 2))
+
+    def _consume(self, conn: Conn, n: int) -> None:
+        with conn.cond:
+            conn.read_mark = min(conn.read_mark + n, len(conn.received))
+
+    def expect_echo(self, step: Step, a: steps.ExpectEcho) -> None:
+        conn = self.conn(a.conn)
+        want = bytes(conn.sent[conn.echo_mark:])
+        got = self._receive(conn, lambda d: len(d) >= len(want), self.within(a.within))
+        got = Received(got.conn, got.data[:len(want)], got.eof, got.reset, got.seconds)
+        self._consume(conn, len(got.data))
+        conn.echo_mark = len(conn.sent)
+        self.check(judge.compare_bytes(step.line, "expect_echo", "echo", want, got, a))
+
+    def expect_data(self, step: Step, a: steps.ExpectData) -> None:
+        conn = self.conn(a.conn)
+        if a.file is not None:
+            want = self.spec.files[a.file].content()
+            got = self._receive(conn, lambda d: len(d) >= len(want), self.within(a.within))
+            got = Received(got.conn, got.data[:len(want)], got.eof, got.reset, got.seconds)
+            self._consume(conn, len(got.data))
+            self.check(judge.compare_bytes(step.line, "expect_data", f"the file {a.file}",
+                                           want, got, a))
+            return
+        a = a.model_copy(update={"text": None if a.text is None else self.sub(a.text),
+                                 "pattern": None if a.pattern is None else self.sub(a.pattern)})
+        got = self._receive(conn, lambda d: judge.data_ok(a, d), self.within(a.within))
+        used = judge.data_used(a, got.data)
+        self._consume(conn, used)
+        self.check(judge.data(step.line, a, Received(got.conn, got.data[:used], got.eof,
+                                                     got.reset, got.seconds)))
+
+    def expect_eof(self, step: Step, a: steps.ExpectEof) -> None:
+        conn = self.conn(a.conn)
+        got = self._receive(conn, lambda d: False, self.within(a.within))
+        self._consume(conn, len(got.data))
+        self.check(judge.eof(step.line, a, got))
+
+    def expect_no_eof(self, step: Step, a: steps.ExpectNoEof) -> None:
+        got = self._receive(self.conn(a.conn), lambda d: False, a.seconds)
+        self.check(judge.no_eof(step.line, a, got, a.seconds))
+
+    def expect_nothing(self, step: Step, a: steps.ExpectNothing) -> None:
+        got = self._receive(self.conn(a.conn), lambda d: len(d) > 0, a.seconds)
+        self.check(judge.nothing(step.line, a, got, a.seconds))
+
+    # ---- observations -------------------------------------------------------------
+
+    def expect_packets(self, step: Step, a: steps.ExpectPackets) -> None:
+        conn = self.conn(a.conn)
+        a = steps.ExpectPackets.model_validate(
+            _substituted(a.model_dump(by_alias=True), self.sub))
+        if self.capture is None:
+            self.checks.append(Check(step.line, "expect_packets", f"packets on {a.conn}", True,
+                                     skipped="no packet capture in this environment"))
+            return
+
+        def frames() -> list[Any]:
+            self.capture.sync()
+            ports = {conn.local_port, conn.remote_port}
+            return [f for f in self.capture.frames()
+                    if f.proto == conn.proto and {f.sport, f.dport} == ports]
+
+        procs.wait_for(lambda: not judge.packet_failures(a, frames(), conn.local_port),
+                       self.within(a.within))
+        if a.settle and any(r.none is not None for r in a.rules):
+            # a negative rule holds only if the forbidden packet does not come late
+            procs.wait_for(lambda: bool(judge.packet_failures(a, frames(), conn.local_port)),
+                           a.settle)
+        self.check(judge.packets(step.line, a, frames(), conn.local_port))
+
+    def expect_sockets(self, step: Step, a: steps.ExpectSockets) -> None:
+        port = self.port_of(a.port)
+
+        def states() -> list[str]:
+            return [e.state for e in sockstate.on_port(port)]
+
+        procs.wait_for(lambda: (a.state in states()) == a.present, self.within(a.within))
+        self.check(judge.sockets(step.line, a, port, a.state, a.present, states()))
+

@@ -1,0 +1,126 @@
+"""Steps on student programs: start, stop, signal, type on stdin, expect output/exit.
+
+Rules this module keeps:
+- A program counts as started when it is ready: listening on its port (servers), or
+  printing the spec's pattern; a program that ends before that fails `start` with how
+  it ended and what it printed.
+- Output is matched from where the last match ended, byte-exactly, however the
+  program encodes its text.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import time
+
+from harness import judge, procs, sockstate, steps
+from harness.context import RunContext, _printed
+from harness.spec import ReadyOutput, Step
+from harness.submission import BuildFailure
+
+
+class ProgramSteps(RunContext):
+    def start(self, step: Step, a: steps.Start) -> None:
+        name = self.sub(a.name or a.program)
+        built = self.builds[a.program]
+        desc = f"{a.program} builds and starts"
+        if isinstance(built, BuildFailure):
+            self.check(judge.simple(step.line, "start", desc,
+                                    f"{built.message}\n{built.log}".rstrip(), a))
+            return
+        pdef = self.spec.programs[a.program]
+        argv = built.argv(self.workdir) + [self.sub(x) for x in (a.args or pdef.default_args())]
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(self.workdir),
+               "TERM": "dumb", "PYTHONDONTWRITEBYTECODE": "1"}
+        stderr = self.private / f"{len(self.started)}.{name}.stderr"  # one per start
+        prog = procs.Program(name, argv, self.workdir, env, stderr, self.transcript)
+        self.programs[name] = prog
+        self.roles[name] = pdef.role
+        self.started.append(prog)
+        ready = pdef.readiness()
+        if ready == "none":
+            return
+        port = self.port
+        if isinstance(ready, ReadyOutput):
+            self._expect_output(step, prog, ready.output, "stdout", self.within(a.within), a)
+            return
+        procs.wait_for(lambda: prog.poll() or sockstate.listening(port)
+                       or sockstate.udp_bound(port), self.within(a.within))
+        failure = ""
+        if sockstate.listening(port) or sockstate.udp_bound(port):
+            failure = ""
+        elif prog.poll() is not None:
+            failure = (f"it {prog.poll().describe()} before listening on port {port}"  # type: ignore[union-attr]
+                       f"{_printed(prog)}")
+        else:
+            others = sorted({e.local_port for e in sockstate.tcp_sockets() if e.state == "LISTEN"})
+            failure = f"it did not listen on port {port} within {self.within(a.within):g} s"
+            if others:
+                failure += (f" (it listens on {', '.join(map(str, others))} instead: does it "
+                            "use the port given on its command line?)")
+        self.check(judge.simple(step.line, "start", f"{name} starts and listens on port {port}",
+                                failure, a))
+
+    def stop(self, step: Step, a: steps.Stop) -> None:
+        prog = self.program(a.program)
+        prog.send_signal(procs.signal_number(a.signal))
+        if prog.wait(self.within(a.within)) is None:
+            prog.send_signal(signal.SIGKILL)
+            prog.wait(5)
+
+    def signal(self, step: Step, a: steps.Signal) -> None:
+        self.program(a.program).send_signal(procs.signal_number(a.signal))
+
+    def sendline(self, step: Step, a: steps.SendLine) -> None:
+        self.program(a.program).sendline(self.sub(a.text))
+
+    def sendeof(self, step: Step, a: steps.SendEof) -> None:
+        self.program(a.program).sendeof()
+
+    def expect_output(self, step: Step, a: steps.ExpectOutput) -> None:
+        seconds = a.within if a.absent else self.within(a.within)
+        self._expect_output(step, self.program(a.program), self.sub(a.pattern), a.stream,
+                            seconds, a, a.absent)
+
+    def _expect_output(self, step: Step, prog: procs.Program, pattern: str, stream: str,
+                       seconds: float, a: steps.StepArgs, absent: bool = False) -> None:
+        key = (prog.name, stream)
+        mark = self._out_marks.get(key, 0)
+        rx = re.compile(pattern)
+
+        def text() -> str:
+            # surrogateescape: one character per undecodable byte, so positions map back
+            raw = prog.stdout() if stream == "stdout" else prog.stderr()
+            return raw[mark:].decode("utf-8", "surrogateescape")
+
+        def found() -> re.Match[str] | None:
+            return rx.search(text())
+
+        def settled() -> object:
+            return found() or prog.poll() is not None
+
+        start = time.monotonic()
+        procs.wait_for(settled, seconds)
+        prog.settle_output()  # output printed just before exit may still be in the pty
+        hit = found()
+        if hit is not None:
+            self._out_marks[key] = mark + len(text()[:hit.end()].encode("utf-8",
+                                                                         "surrogateescape"))
+        status = prog.poll()
+        seen = text().encode("utf-8", "surrogateescape")
+        got = judge.Output(prog.name, stream, hit.group(0) if hit else None, seen,
+                           status.describe() if status else None,
+                           round(time.monotonic() - start, 2))
+        self.check(judge.output(step.line, a, pattern, absent, got))
+
+    def expect_exit(self, step: Step, a: steps.ExpectExit) -> None:
+        prog = self.program(a.program)
+        seconds = a.within if a.running else self.within(a.within)
+        st = prog.wait(seconds)
+        self.check(judge.exit_status(
+            step.line, a, prog.name, st.describe() if st else None, st.code if st else None,
+            procs.signal_name(st.signal) if st and st.signal else None, a.code,
+            procs.signal_name(procs.signal_number(a.signal)) if a.signal else None,
+            a.running, seconds))
+

@@ -1,0 +1,169 @@
+"""The state one behaviour's steps share, and the plumbing every step uses.
+
+Rules this module keeps:
+- One RunContext per behaviour run: the programs it started (every one, for teardown),
+  the harness's connections and listeners, the checks so far, the `{name}` variables.
+- A failed check raises BehaviourFailed: the behaviour stops there. Before it is
+  recorded, a failed check is told which programs have ended and how, since a crash
+  explains most failures.
+- Positive waits (`within`) are scaled by `slow`; negative ones are not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from harness import procs
+from harness.peers import Conn, Listener
+from harness.spec import Spec, substitute
+from harness.submission import BuildFailure, Built
+from harness.transcript import Check, Transcript
+
+
+class BehaviourFailed(Exception):
+    """A check failed; the behaviour ends here."""
+
+
+class RunContext:
+    def __init__(self, spec: Spec, builds: dict[str, Built | BuildFailure], workdir: Path,
+                 private: Path, port: int, transcript: Transcript, capture: Any,
+                 slow: float) -> None:
+        self.spec = spec
+        self.builds = builds
+        self.workdir = workdir
+        self.private = private
+        self.port = port
+        self.transcript = transcript
+        self.capture = capture
+        self.slow = slow
+        self.vars: dict[str, str] = {"port": str(port), "host": "127.0.0.1"}
+        self.programs: dict[str, procs.Program] = {}  # by instance name, the latest
+        self.started: list[procs.Program] = []  # every one, for teardown
+        self.roles: dict[str, str] = {}
+        for name, fdef in spec.files.items():
+            (workdir / name).write_bytes(fdef.content())
+        self.conns: dict[str, Conn] = {}
+        self.listeners: dict[str, Listener] = {}
+        self.checks: list[Check] = []
+        self._out_marks: dict[tuple[str, str], int] = {}
+
+    # ---- plumbing -----------------------------------------------------------------
+
+    def check(self, c: Check) -> None:
+        if not c.passed:
+            # a crash explains most failures: say which programs ended, and how
+            ended = [f"{name} {how}{printed}" for name, how, printed in self._ended()
+                     if how.removeprefix("was ") not in c.actual]
+            if ended:
+                c = dataclasses.replace(c, actual=f"{c.actual}; " + "; ".join(ended))
+        self.checks.append(c)
+        self.transcript.add("harness", "check", note=("ok: " if c.passed else "FAILED: ")
+                            + c.description)
+        if not c.passed:
+            raise BehaviourFailed(c.description)
+
+    def within(self, seconds: float) -> float:
+        return seconds * self.slow
+
+    def sub(self, value: str | int) -> str:
+        return substitute(str(value), self.vars)
+
+    def port_of(self, value: str | int) -> int:
+        return int(self.sub(value))
+
+    def program(self, name: str) -> procs.Program:
+        return self.programs[self.sub(name)]
+
+    def conn(self, name: str) -> Conn:
+        return self.conns[self.sub(name)]
+
+    def _ended(self) -> list[tuple[str, str, str]]:
+        """(name, 'was killed by SIGPIPE', "; it printed: ...") for each program whose
+        end says something: a server that stopped, or any program that crashed or
+        failed (a client's exit 0 is just its job done)."""
+        out = []
+        for name, p in self.programs.items():
+            st = p.poll()
+            if st is None:
+                continue
+            server = self.roles.get(name) == "server"
+            if not server and st.signal is None and st.code == 0:
+                continue
+            how = st.describe()
+            printed = _printed(p) if st.signal is not None or st.code else ""
+            out.append((name, f"{'was ' if how.startswith('killed') else ''}{how}", printed))
+        return out
+
+    def _settle_crash(self) -> None:
+        """A refused or reset connection often means the program is dying: give it a
+        moment to be seen as gone, so the failure can say so."""
+        procs.wait_for(lambda: any(p.poll() is not None for p in self.programs.values()), 0.5)
+
+    # ---- teardown and reporting ---------------------------------------------------
+
+    def program_pids(self) -> list[int]:
+        return [p.pid for p in self.started]
+
+    def close_peers(self) -> None:
+        for conn in self.conns.values():
+            with contextlib.suppress(OSError):
+                conn.close()
+        for lst in self.listeners.values():
+            lst.close()
+
+    def kill_programs(self) -> None:
+        for p in self.started:
+            if p.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(p.pid, signal.SIGKILL)
+
+    def reap_programs(self) -> None:
+        for p in self.started:
+            p.close()
+
+    def port_names(self) -> dict[int, str]:
+        names = {c.local_port: f"harness:{n}" for n, c in self.conns.items()}
+        # the other end of each connection is a student program (the only one, or
+        # "program" when several run)
+        who = next(iter(self.programs)) if len(self.programs) == 1 else "program"
+        for c in self.conns.values():
+            names.setdefault(c.remote_port, who)
+        return names
+
+    def outputs(self) -> dict[str, str]:
+        """What each started program printed; a restarted one is labelled by its run."""
+        out = {}
+        runs: dict[str, int] = {}
+        for p in self.started:
+            runs[p.name] = runs.get(p.name, 0) + 1
+            label = p.name if runs[p.name] == 1 else f"{p.name} (run {runs[p.name]})"
+            out[label] = p.stdout().decode("utf-8", "replace")
+            err = p.stderr().decode("utf-8", "replace")
+            if err:
+                out[f"{label} (stderr)"] = err
+        return out
+
+
+
+def _substituted(value: Any, sub: Callable[[str], str]) -> Any:
+    """`{name}` substituted in every string of a dumped model."""
+    if isinstance(value, str):
+        return sub(value)
+    if isinstance(value, dict):
+        return {k: _substituted(v, sub) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substituted(v, sub) for v in value]
+    return value
+
+
+def _printed(prog: procs.Program) -> str:
+    text = (prog.stdout() + prog.stderr()).decode("utf-8", "replace").strip()
+    return f"; it printed: {text[-300:]!r}" if text else ""
+
+
