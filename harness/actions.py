@@ -25,6 +25,7 @@ __all__ = ["HANDLERS", "Actions", "BehaviourFailed", "RunContext"]
 class Actions(ProgramSteps, NetworkSteps):
     def run(self, todo: Sequence[Step]) -> None:
         for step in todo:
+            self.current = step
             HANDLERS[step.kind](self, step, step.args)
 
     def expect_processes(self, step: Step, a: steps.ExpectProcesses) -> None:

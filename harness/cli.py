@@ -53,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--artifacts", metavar="DIR", help="where to keep pcaps of failures")
     check.add_argument("-n", "--workers", metavar="N", help="run behaviours in N processes "
                        "(pytest-xdist)")
+    check.add_argument("--all", action="store_true",
+                       help="grade hidden behaviours too (autograders; default: visible only)")
+    check.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json")
+    check.add_argument("--prairielearn", metavar="FILE",
+                       help="write PrairieLearn's results.json")
+    check.add_argument("--classroom", metavar="FILE",
+                       help="write GitHub Classroom's grading-reporter payload")
     check.add_argument("-v", "--verbose", action="store_true")
     sub.add_parser("schema", help="print the JSON Schema of spec files")
     lst = sub.add_parser("list", help="print the catalog: assignment, spec, behaviours, points")
@@ -76,21 +83,31 @@ def check(args: argparse.Namespace) -> int:
             problems.append(exc.render())
     if problems:
         print("\n".join(problems), file=sys.stderr)
-        if args.json:
-            from harness.results import write_json
-
-            write_json(Path(args.json), [], submission, problems)
+        _write_error_results(args, submission, problems)
         return EXIT_USAGE
     # results always go to a JSON file: it tells a student's failure from a grader error
     results = Path(args.json) if args.json else Path(tempfile.mkstemp(suffix=".json")[1])
     try:
         code = _run_pytest(args, files, submission, results)
+        if not results.exists():  # the run itself broke: still leave valid results
+            _write_error_results(args, submission, [f"the grader stopped (exit {code})"])
+            return EXIT_INTERNAL
         if code == EXIT_FAILED and _only_grader_errors(results):
             return EXIT_INTERNAL
         return code
     finally:
         if not args.json:
             results.unlink(missing_ok=True)
+
+
+def _write_error_results(args: argparse.Namespace, submission: Path, errors: list[str]) -> None:
+    from harness.results import Destinations, write_all
+
+    def path(value: str | None) -> Path | None:
+        return Path(value) if value else None
+
+    write_all(Destinations(path(args.json), path(args.gradescope), path(args.prairielearn),
+                           path(args.classroom)), [], submission, errors, 0.0)
 
 
 def _only_grader_errors(results: Path) -> bool:
@@ -107,7 +124,11 @@ def _run_pytest(args: argparse.Namespace, files: list[Path], submission: Path,
     argv = [*map(str, files), f"--sockgrade-submission={submission}", "-p", "no:cacheprovider",
             "-q" if not args.verbose else "-v", "--no-header", "-rN",
             "-o", "console_output_style=classic", f"--rootdir={Path.cwd()}"]
+    if args.all:
+        argv.append("--sockgrade-all=yes")
     for flag, value in (("json", results), ("slow", args.slow),
+                        ("gradescope", args.gradescope), ("prairielearn", args.prairielearn),
+                        ("classroom", args.classroom),
                         ("isolation", args.isolation), ("artifacts", args.artifacts)):
         if value is not None:
             argv.append(f"--sockgrade-{flag}={value}")

@@ -21,7 +21,7 @@ from typing import Any
 
 from harness import procs
 from harness.peers import Conn, Listener
-from harness.spec import Spec, substitute
+from harness.spec import Spec, Step, substitute
 from harness.submission import BuildFailure, Built
 from harness.transcript import Check, Transcript
 
@@ -46,6 +46,7 @@ class RunContext:
         self.programs: dict[str, procs.Program] = {}  # by instance name, the latest
         self.started: list[procs.Program] = []  # every one, for teardown
         self.roles: dict[str, str] = {}
+        self.current: Step | None = None  # the step being run (its points, for check())
         for name, fdef in spec.files.items():
             (workdir / name).write_bytes(fdef.content())
         self.conns: dict[str, Conn] = {}
@@ -56,6 +57,8 @@ class RunContext:
     # ---- plumbing -----------------------------------------------------------------
 
     def check(self, c: Check) -> None:
+        if self.current is not None and self.current.args.points is not None:
+            c = dataclasses.replace(c, points=self.current.args.points)
         if not c.passed:
             # a crash explains most failures: say which programs ended, and how
             ended = [f"{name} {how}{printed}" for name, how, printed in self._ended()

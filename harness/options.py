@@ -36,6 +36,15 @@ def _choice(*allowed: str) -> Callable[[str], str]:
     return parse
 
 
+def _yes_no(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("yes", "true", "1", "on"):
+        return True
+    if value in ("no", "false", "0", "off"):
+        return False
+    raise ValueError("must be yes or no")
+
+
 def _path(text: str) -> Path:
     return Path(text).expanduser()
 
@@ -70,6 +79,15 @@ OPTIONS = (
     Option("keep_pcap", "keep pcaps for: failed, always, never",
            _choice("failed", "always", "never"), "failed", "SOCKGRADE_KEEP_PCAP"),
     Option("json", "write per-behaviour results as JSON to this file", _path, None),
+    Option("all", "grade every behaviour, hidden ones too (yes/no; a student's self-check "
+           "grades the visible ones)", _yes_no, "no", "SOCKGRADE_ALL"),
+    Option("gradescope", "write Gradescope's results.json to this file", _path, None),
+    Option("prairielearn", "write PrairieLearn's results.json to this file", _path, None),
+    Option("classroom", "write GitHub Classroom's grading-reporter payload (base64) to this "
+           "file", _path, None),
+    Option("github", "GitHub Actions output: job summary and error annotations (yes/no; "
+           "default: yes when GITHUB_ACTIONS is set)", _yes_no,
+           "yes" if os.environ.get("GITHUB_ACTIONS") == "true" else "no"),
 )
 
 
@@ -81,6 +99,11 @@ class Settings:
     artifacts: Path | None
     keep_pcap: str
     json: Path | None
+    all: bool
+    gradescope: Path | None
+    prairielearn: Path | None
+    classroom: Path | None
+    github: bool
 
 
 def add_options(parser: pytest.Parser) -> None:

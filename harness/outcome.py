@@ -26,6 +26,7 @@ class Outcome:
     status: str  # passed | failed | error
     score: float
     max_score: float
+    visibility: str = "visible"
     checks: tuple[Check, ...] = ()
     events: tuple[Event, ...] = ()
     frames: tuple[Frame, ...] = ()
@@ -64,7 +65,8 @@ class Outcome:
         return {
             "id": self.behaviour, "title": self.title, "spec": self.spec,
             "assignment": self.assignment, "status": self.status, "score": self.score,
-            "max_score": self.max_score, "checks": [c.as_dict() for c in self.checks],
+            "max_score": self.max_score, "visibility": self.visibility,
+            "checks": [c.as_dict() for c in self.checks],
             "isolation": self.isolation, "notes": list(self.notes), "pcap": self.pcap,
             "error": self.error,
         }

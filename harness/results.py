@@ -11,12 +11,15 @@ Rules this module keeps:
 from __future__ import annotations
 
 import json
+import os
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness import report
+from harness import platforms, report
 from harness.options import Settings
 from harness.outcome import PROPERTY, Outcome
 
@@ -50,10 +53,42 @@ def write_json(path: Path, outcomes: list[Outcome], submission: Path | None,
         "behaviours": [o.summary() for o in outcomes],
         "errors": errors,
     }
+    _write(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+def _write(path: Path, text: str) -> None:
+    """Whole or not at all: a reader never sees half a results file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class Destinations:
+    json: Path | None = None
+    gradescope: Path | None = None
+    prairielearn: Path | None = None
+    classroom: Path | None = None
+    github_summary: Path | None = None  # $GITHUB_STEP_SUMMARY, appended to
+
+
+def write_all(dest: Destinations, outcomes: list[Outcome], submission: Path | None,
+              errors: list[str], seconds: float) -> None:
+    """Every requested results file, always valid, also when nothing could run."""
+    if dest.json is not None:
+        write_json(dest.json, outcomes, submission, errors)
+    if dest.gradescope is not None:
+        doc = platforms.gradescope(outcomes, seconds, errors)
+        _write(dest.gradescope, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    if dest.prairielearn is not None:
+        doc = platforms.prairielearn(outcomes, errors)
+        _write(dest.prairielearn, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    if dest.classroom is not None:
+        _write(dest.classroom, platforms.classroom_payload(outcomes) + "\n")
+    if dest.github_summary is not None:
+        with open(dest.github_summary, "a", encoding="utf-8") as f:
+            f.write(platforms.job_summary(outcomes))
 
 
 class ResultsCollector:
@@ -61,6 +96,7 @@ class ResultsCollector:
         self.settings = settings
         self.outcomes: dict[str, Outcome] = {}
         self.collect_errors: list[str] = []
+        self.started = time.monotonic()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" or report.failed:
@@ -75,8 +111,14 @@ class ResultsCollector:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         terminalreporter.section("sockgrade")
         terminalreporter.write_line(report.score_table(list(self.outcomes.values())))
+        if self.settings.github:
+            for line in platforms.github_annotations(list(self.outcomes.values())):
+                terminalreporter.write_line(line)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.settings.json is not None:
-            write_json(self.settings.json, list(self.outcomes.values()),
-                       self.settings.submission, self.collect_errors)
+        s = self.settings
+        summary = os.environ.get("GITHUB_STEP_SUMMARY") if s.github else None
+        dest = Destinations(s.json, s.gradescope, s.prairielearn, s.classroom,
+                            Path(summary) if summary else None)
+        write_all(dest, list(self.outcomes.values()), s.submission, self.collect_errors,
+                  time.monotonic() - self.started)

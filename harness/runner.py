@@ -115,6 +115,12 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
                   for c in checks]
     failed = any(not c.passed for c in checks)
     status = "error" if error else "failed" if failed else "passed"
+    if status == "error":
+        score = 0.0
+    elif behaviour.partial():  # each passed check earns its step's points
+        score = min(behaviour.points, sum(c.points for c in checks if c.passed))
+    else:
+        score = behaviour.points if status == "passed" else 0.0
     pcap = None
     if capture is not None and (config.keep_pcap == "always"
                                 or (config.keep_pcap == "failed" and status != "passed")):
@@ -124,7 +130,7 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
     return Outcome(
         spec=str(spec.path), assignment=spec.assignment, behaviour=behaviour.id,
         title=behaviour.title, status=status,
-        score=behaviour.points if status == "passed" else 0.0, max_score=behaviour.points,
+        score=score, max_score=behaviour.points, visibility=behaviour.visibility,
         checks=tuple(checks), events=tuple(e.trimmed(KEEP) for e in transcript.snapshot()),
         frames=tuple(f.trimmed(KEEP) for f in frames),
         pcap=pcap, isolation=isolation,

@@ -74,11 +74,18 @@ class FileDef(BaseModel):
         return random.Random(self.seed).randbytes(self.random or 0)
 
 
+Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
+
+
 class BehaviourDef(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=ID_PATTERN, description="Short lowercase id, unique in the file.")
     title: str
     points: float = Field(1.0, ge=0)
+    visibility: Visibility = Field(
+        "visible", description="Gradescope's words. A student's self-check runs only "
+        "visible behaviours; hidden ones are graded but their details never reach "
+        "student-facing output.")
     hint: str | None = Field(None, description="Shown when a failing step has no hint.")
     steps: list[Any] = Field(min_length=1, description="Each a `- name: arguments` entry.")
 
@@ -110,6 +117,11 @@ class Behaviour:
     steps: tuple[Step, ...]
     line: int
     hint: str = ""
+    visibility: str = "visible"
+
+    def partial(self) -> bool:
+        """True when some step carries points: then each passed check earns its part."""
+        return any(s.args.points is not None for s in _walk(self.steps))
 
 
 @dataclass(frozen=True)
@@ -275,6 +287,7 @@ class _Parser:
         return Behaviour(
             bdef.id, bdef.title, bdef.points,
             tuple(s for s in steps if s is not None), self.where.line_of(at), bdef.hint or "",
+            bdef.visibility,
         )
 
 
@@ -315,6 +328,21 @@ def _check_names(spec_programs: dict[str, ProgramDef], b: Behaviour) -> Iterator
                           f"or `accept` step{suggest(conn, sorted(conns))}")
 
 
+def _step_points(todo: Sequence[Step]) -> float:
+    total = 0.0
+    for s in todo:
+        total += s.args.points or 0.0
+        if isinstance(s.args, Repeat):
+            total += s.args.times * _step_points(s.children)
+    return total
+
+
+def _check_points(b: Behaviour) -> Iterator[Problem]:
+    if b.partial() and abs(_step_points(b.steps) - b.points) > 1e-9:
+        yield Problem(b.line, f"the steps' points add up to {_step_points(b.steps):g} but "
+                              f"behaviour {b.id!r} is worth {b.points:g}: make them agree")
+
+
 def _check_files(files: dict[str, FileDef], b: Behaviour) -> Iterator[Problem]:
     for s in _walk(b.steps):
         name = getattr(s.args, "file", None)
@@ -352,6 +380,7 @@ def parse_spec(path: Path, text: str) -> Spec:
                                            f"file name {name!r}: a plain name, no '/'"))
     for b in behaviours:
         parser.problems.extend(_check_files(sdef.files, b))
+        parser.problems.extend(_check_points(b))
     if parser.problems:
         raise SpecError(path, parser.problems, source)
     return Spec(path, sdef.assignment, sdef.title, sdef.port, dict(sdef.programs),

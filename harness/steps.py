@@ -65,6 +65,9 @@ class StepArgs(BaseModel):
     hint: str | None = Field(
         None, description="Shown to the student when this step's check fails."
     )
+    points: float | None = Field(
+        None, ge=0, description="Partial credit: points earned when this step's check passes "
+        "(the behaviour then scores the sum, at most its own points).")
 
 
 def _one_of(model: BaseModel, names: tuple[str, ...]) -> None:

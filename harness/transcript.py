@@ -75,12 +75,13 @@ class Check:
     actual: str = ""
     hint: str = ""
     skipped: str = ""  # why it could not be checked here (then `passed` is True)
+    points: float = 0.0  # partial credit this check earns when it passes
 
     def as_dict(self) -> dict[str, object]:
         return {
             "line": self.line, "step": self.step, "description": self.description,
             "passed": self.passed, "expected": self.expected, "actual": self.actual,
-            "hint": self.hint, "skipped": self.skipped,
+            "hint": self.hint, "skipped": self.skipped, "points": self.points,
         }
 
 

@@ -1,0 +1,147 @@
+"""Results for Gradescope, PrairieLearn and GitHub: valid in every case, fair, and safe."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from conftest import ROOT, needs_netns, sockgrade
+
+from harness import platforms
+from harness.outcome import Outcome
+from harness.transcript import Check
+
+GRADESCOPE = json.loads((ROOT / "tests/schemas/gradescope_results.schema.json").read_text())
+PARTIAL_SPEC = """\
+assignment: echo_server
+title: partial credit and a hidden behaviour
+programs:
+  echo_server: {role: server}
+behaviours:
+  - id: two_parts
+    title: Echoes, then closes (half the points each)
+    points: 2
+    steps:
+      - start: echo_server
+      - connect: c1
+      - send: {conn: c1, line: hi}
+      - expect_echo: {conn: c1, points: 1}
+      - shutdown: c1
+      - expect_eof: {conn: c1, points: 1, within: 1}
+  - id: secret
+    title: A hidden behaviour
+    visibility: hidden
+    steps:
+      - start: echo_server
+      - connect: c1
+      - send: {conn: c1, line: secret}
+      - expect_echo: c1
+"""
+
+
+def outcome(status: str, **kw: Any) -> Outcome:
+    check = Check(7, "expect_echo", "echo on c1", status == "passed", "'hi'",
+                  kw.pop("actual", "nothing came back within 3 s"), "loop on read()")
+    return Outcome(spec="specs/echo_server.yaml", assignment="echo_server", behaviour="b",
+                   title="T", status=status, score=1.0 if status == "passed" else 0.0,
+                   max_score=1.0, checks=(check,), **kw)
+
+
+def valid_gradescope(doc: dict[str, Any]) -> None:
+    jsonschema.validate(doc, GRADESCOPE)
+
+
+def test_gradescope_documents_validate_and_never_charge_grader_errors() -> None:
+    outcomes = [outcome("passed"), outcome("failed"), outcome("error")]
+    doc = platforms.gradescope(outcomes, 12.3)
+    valid_gradescope(doc)
+    assert doc["score"] == 1.0
+    assert [t["status"] for t in doc["tests"]] == ["passed", "failed", "failed"]
+    errored = doc["tests"][2]
+    assert errored["max_score"] == 0.0 and "not counted" in errored["name"]
+    assert "expected: 'hi'" in doc["tests"][1]["output"]
+    valid_gradescope(platforms.gradescope([], 0, ["specs/x.yaml:3: unknown step"]))
+
+
+def test_prairielearn_score_is_a_fraction_and_errors_are_not_gradable() -> None:
+    doc = platforms.prairielearn([outcome("passed"), outcome("failed"), outcome("error")])
+    assert doc["gradable"] is True and doc["score"] == 0.5
+    assert [t["max_points"] for t in doc["tests"]] == [1.0, 1.0, 0.0]
+    assert platforms.prairielearn([], ["boom"])["gradable"] is False
+
+
+def test_classroom_payload_is_what_the_grading_reporter_decodes() -> None:
+    payload = platforms.classroom_payload([outcome("passed"), outcome("failed")])
+    doc = json.loads(base64.b64decode(payload))
+    assert doc["version"] == 1 and doc["status"] == "fail" and doc["max_score"] == 2.0
+    assert [(t["status"], t["score"]) for t in doc["tests"]] == [("pass", 1.0), ("fail", 0.0)]
+
+
+def test_student_output_cannot_inject_workflow_commands() -> None:
+    evil = "ok\n::set-output name=score::100\r\n::add-mask::x %0A"
+    lines = platforms.github_annotations([outcome("failed", actual=evil)])
+    assert len(lines) == 1 and lines[0].startswith("::error file=specs/echo_server.yaml,line=7")
+    assert "\n" not in lines[0] and "\r" not in lines[0]
+    assert "%0A::set-output" in lines[0] and "%250A" in lines[0]
+    summary = platforms.job_summary([outcome("failed", actual=evil + " | <script>")])
+    assert not any(line.startswith("::") for line in summary.splitlines())
+    assert "<script>" not in summary and "\\|" in summary
+
+
+def test_hidden_details_never_reach_student_facing_outputs() -> None:
+    hidden = outcome("failed", visibility="hidden", actual="the secret payload")
+    assert platforms.github_annotations([hidden]) == []
+    assert "secret" not in platforms.job_summary([hidden])
+    assert "secret" not in json.dumps(platforms.prairielearn([hidden]))
+    assert "secret" not in base64.b64decode(platforms.classroom_payload([hidden])).decode()
+    # Gradescope hides the whole test from students itself: there the details may go
+    assert platforms.gradescope([hidden], 1)["tests"][0]["visibility"] == "hidden"
+
+
+@needs_netns
+def test_partial_credit_visibility_and_every_file_on_a_real_run(tmp_path: Path) -> None:
+    spec = tmp_path / "partial.yaml"
+    spec.write_text(PARTIAL_SPEC)
+    mutant = "tests/programs/echo_server/mut_never_closes"  # echoes, never closes
+    files = {k: tmp_path / f"{k}.json" for k in ("gradescope", "prairielearn")}
+    own = sockgrade(tmp_path, mutant, str(spec))  # a student's self-check: visible only
+    assert [b["id"] for b in own.results["behaviours"]] == ["two_parts"]  # type: ignore[index]
+    graded = sockgrade(tmp_path, mutant, str(spec), "--all",
+                       *[f"--{k}={v}" for k, v in files.items()])
+    two = graded.behaviour("two_parts")
+    assert (two["status"], two["score"], two["max_score"]) == ("failed", 1.0, 2.0)
+    assert graded.behaviour("secret")["visibility"] == "hidden"
+    gs = json.loads(files["gradescope"].read_text())
+    valid_gradescope(gs)
+    assert gs["score"] == 2.0 and [t["visibility"] for t in gs["tests"]] == ["visible", "hidden"]
+    assert json.loads(files["prairielearn"].read_text())["score"] == pytest.approx(2 / 3)
+
+
+@needs_netns
+@pytest.mark.parametrize("case", ["compile_error", "hangs", "spec_error"])
+def test_results_files_are_valid_whatever_happens(tmp_path: Path, case: str) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    spec = tmp_path / "s.yaml"
+    spec.write_text(PARTIAL_SPEC)
+    if case == "compile_error":
+        (sub / "echo_server.c").write_text("int main(void) { return nope; }\n")
+    elif case == "hangs":  # listens, accepts, then never reads nor closes
+        (sub / "echo_server.py").write_text(
+            "import socket,sys,time\ns=socket.socket()\ns.bind(('',int(sys.argv[1])))\n"
+            "s.listen()\nc=s.accept()\ntime.sleep(3600)\n")
+    else:
+        spec.write_text(PARTIAL_SPEC.replace("- send:", "- sendd:"))
+        (sub / "echo_server.py").write_text("pass\n")
+    gs, pl = tmp_path / "gs.json", tmp_path / "pl.json"
+    graded = sockgrade(tmp_path, str(sub), str(spec), f"--gradescope={gs}",
+                       f"--prairielearn={pl}")
+    assert graded.code == (2 if case == "spec_error" else 1)
+    doc = json.loads(gs.read_text())
+    valid_gradescope(doc)
+    assert doc["score"] == 0
+    assert json.loads(pl.read_text())["gradable"] is (case != "spec_error")
