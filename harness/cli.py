@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="write GitHub Classroom's grading-reporter payload")
     check.add_argument("-v", "--verbose", action="store_true")
     sub.add_parser("schema", help="print the JSON Schema of spec files")
+    gz = sub.add_parser("gradescope-zip", help="build a Gradescope autograder zip for specs")
+    gz.add_argument("out", help="the zip file to write")
+    gz.add_argument("specs", nargs="+", help="spec files to grade (hidden behaviours included)")
     lst = sub.add_parser("list", help="print the catalog: assignment, spec, behaviours, points")
     lst.add_argument("specs", nargs="*", help="spec files or directories (default: specs/)")
     return ap
@@ -160,10 +163,32 @@ def catalog(given: list[str]) -> int:
     return code
 
 
+def _gradescope_zip(out: Path, given: list[str]) -> int:
+    from harness.bundle import BundleError, gradescope_zip
+
+    files = spec_files(given)
+    for f in files:  # a bad spec never reaches Gradescope
+        try:
+            speclib.load_spec(f)
+        except speclib.SpecError as exc:
+            print(exc.render(), file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        names = gradescope_zip(out, files)
+    except (BundleError, OSError) as exc:
+        print(f"sockgrade: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {out}: {len(names)} files, specs: "
+          + ", ".join(n for n in names if n.startswith("specs/") and n != "specs/schema.json"))
+    return EXIT_PASSED
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "list":
         return catalog(args.specs)
+    if args.command == "gradescope-zip":
+        return _gradescope_zip(Path(args.out), args.specs)
     if args.command == "schema":
         from harness.schema import spec_schema
 

@@ -46,7 +46,13 @@ class RunConfig:
     extra_notes: tuple[str, ...] = field(default=())
 
 
-def _free_port() -> int:
+def _host_port(wanted: int) -> int:
+    """On the host's loopback: the spec's port when no socket at all uses it (so a
+    program that hard-codes it still works in a one-at-a-time container), else a free
+    one. Any state counts: a TIME_WAIT left by the last behaviour would make a
+    program without SO_REUSEADDR fail to bind."""
+    if not sockstate.on_port(wanted) and not sockstate.udp_bound(wanted):
+        return wanted
     import socket
 
     with socket.socket() as s:
@@ -75,13 +81,14 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
             except (netns.IsolationUnavailable, OSError) as exc:
                 if config.isolation == "netns":
                     raise
-                port = _free_port()
+                port = _host_port(spec.port)
                 isolation = "host loopback"
                 notes.append(f"no private network namespace ({exc}): ran on the host's "
-                             f"loopback with port {port}; a program that ignores its port "
-                             "argument cannot pass here")
+                             f"loopback with port {port}"
+                             + ("" if port == spec.port else "; a program that ignores its "
+                                "port argument cannot pass here"))
         else:
-            port = _free_port()
+            port = _host_port(spec.port)
             isolation = "host loopback"
         capture = _start_capture(t0_wall, ns is not None, notes)
         actions = Actions(spec, config.builds, workdir, private, port, transcript, capture,

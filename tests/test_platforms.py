@@ -145,3 +145,58 @@ def test_results_files_are_valid_whatever_happens(tmp_path: Path, case: str) -> 
     valid_gradescope(doc)
     assert doc["score"] == 0
     assert json.loads(pl.read_text())["gradable"] is (case != "spec_error")
+
+
+@needs_netns
+def test_gradescope_zip_runs_like_gradescope_and_writes_valid_results(tmp_path: Path) -> None:
+    """Unpack the zip where Gradescope would, run its own run_autograder on a submission
+    (with /autograder pointed at a temporary directory), and validate results.json."""
+    import os
+    import shutil
+    import stat
+    import subprocess
+    import sys
+    import zipfile
+
+    zip_path = tmp_path / "autograder.zip"
+    made = subprocess.run([sys.executable, "-m", "harness", "gradescope-zip", str(zip_path),
+                           "specs/echo_server.yaml"], cwd=ROOT, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(zip_path) as z:
+        names = z.namelist()
+        z.extractall(root / "source")
+        modes = {i.filename: i.external_attr >> 16 for i in z.infolist()}
+    assert {"setup.sh", "run_autograder", "specs/echo_server.yaml"} <= set(names)
+    assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
+    # setup.sh would pip-install the source into /autograder/venv: stand in for that with
+    # a `sockgrade` that runs the unpacked source itself
+    venv_bin = root / "venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "sockgrade").write_text(
+        f"#!/bin/sh\ncd {root / 'source'} && exec {sys.executable} -m harness \"$@\"\n")
+    (venv_bin / "sockgrade").chmod(0o755)
+    shutil.copytree(ROOT / "tests/programs/echo_server/mut_never_closes", root / "submission")
+    script = (root / "source" / "run_autograder").read_text().replace("/autograder",
+                                                                      str(root))
+    run = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(root / "source")})
+    assert run.returncode == 0, run.stdout + run.stderr
+    doc = json.loads((root / "results" / "results.json").read_text())
+    valid_gradescope(doc)
+    assert doc["score"] == 7.0 and len(doc["tests"]) == 8
+
+
+def test_workflow_templates_are_valid_yaml_and_wire_the_reporter() -> None:
+    import yaml
+
+    student = yaml.safe_load((ROOT / "ci/github/student-classroom.yml").read_text())
+    steps = student["jobs"]["run-autograding-tests"]["steps"]
+    grade = next(s for s in steps if s.get("id") == "sockgrade")
+    reporter = next(s for s in steps if "grading-reporter" in s.get("uses", ""))
+    assert "--classroom result.b64" in grade["run"]
+    # the reporter reads <RUNNER>_RESULTS for each runner it is given
+    assert reporter["with"]["runners"] == "sockgrade"
+    assert "steps.sockgrade.outputs.result" in reporter["env"]["SOCKGRADE_RESULTS"]
+    harness = yaml.safe_load((ROOT / "ci/github/harness-ci.yml").read_text())
+    assert "bash .ci/run" in harness["jobs"]["test"]["steps"][-1]["run"]
