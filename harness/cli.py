@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json")
     check.add_argument("--prairielearn", metavar="FILE",
                        help="write PrairieLearn's results.json")
+    check.add_argument("--html", metavar="FILE",
+                       help="write a self-contained HTML report with ladder diagrams")
     check.add_argument("--classroom", metavar="FILE",
                        help="write GitHub Classroom's grading-reporter payload")
     check.add_argument("-v", "--verbose", action="store_true")
@@ -110,7 +112,7 @@ def _write_error_results(args: argparse.Namespace, submission: Path, errors: lis
         return Path(value) if value else None
 
     write_all(Destinations(path(args.json), path(args.gradescope), path(args.prairielearn),
-                           path(args.classroom)), [], submission, errors, 0.0)
+                           path(args.classroom), path(args.html)), [], submission, errors, 0.0)
 
 
 def _only_grader_errors(results: Path) -> bool:
@@ -131,7 +133,7 @@ def _run_pytest(args: argparse.Namespace, files: list[Path], submission: Path,
         argv.append("--sockgrade-all=yes")
     for flag, value in (("json", results), ("slow", args.slow),
                         ("gradescope", args.gradescope), ("prairielearn", args.prairielearn),
-                        ("classroom", args.classroom),
+                        ("classroom", args.classroom), ("html", args.html),
                         ("isolation", args.isolation), ("artifacts", args.artifacts)):
         if value is not None:
             argv.append(f"--sockgrade-{flag}={value}")

@@ -24,28 +24,10 @@ from harness.steps import (
     PacketPattern,
     StepArgs,
 )
+from harness.textutil import preview
 from harness.transcript import Check, Frame
 
 FLAG_NAMES = {"S": "SYN", "F": "FIN", "R": "RST", "P": "PSH", "A": "ACK", ".": "ACK", "U": "URG"}
-
-
-def preview(data: bytes, limit: int = 60, total: int | None = None) -> str:
-    """Short readable form: text when it is text, else hex. `total`: the real size when
-    `data` is already a shortened copy."""
-    if not data:
-        return "(nothing)"
-    size = len(data) if total is None else total
-    head = data[:limit]
-    try:
-        text = head.decode("utf-8")
-        if all(ch.isprintable() or ch in "\n\t\r" for ch in text):
-            more = f" … ({size} bytes)" if size > len(head) else ""
-            return repr(text) + more
-    except UnicodeDecodeError:
-        pass
-    shown = head[:24]
-    more = f" … ({size} bytes)" if size > len(shown) else f" ({size} bytes)"
-    return "hex " + shown.hex(" ") + more
 
 
 def _ok(line: int, step: str, description: str, args: StepArgs | None = None) -> Check:

@@ -83,6 +83,8 @@ OPTIONS = (
            "grades the visible ones)", _yes_no, "no", "SOCKGRADE_ALL"),
     Option("gradescope", "write Gradescope's results.json to this file", _path, None),
     Option("prairielearn", "write PrairieLearn's results.json to this file", _path, None),
+    Option("html", "write a self-contained HTML report (with ladder diagrams) to this file",
+           _path, None),
     Option("classroom", "write GitHub Classroom's grading-reporter payload (base64) to this "
            "file", _path, None),
     Option("github", "GitHub Actions output: job summary and error annotations (yes/no; "
@@ -102,6 +104,7 @@ class Settings:
     all: bool
     gradescope: Path | None
     prairielearn: Path | None
+    html: Path | None
     classroom: Path | None
     github: bool
 

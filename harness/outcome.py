@@ -36,6 +36,14 @@ class Outcome:
     error: str = ""
     names: dict[int, str] = field(default_factory=dict)  # port -> who (for reports)
     outputs: dict[str, str] = field(default_factory=dict)  # program -> what it printed
+    ended_at: float = -1.0  # when the steps ended; later packets are the clean-up's
+
+    def step_frames(self) -> tuple[tuple[Frame, ...], tuple[Frame, ...]]:
+        """(packets while the steps ran, packets of the clean-up after them)."""
+        if self.ended_at < 0:
+            return self.frames, ()
+        return (tuple(f for f in self.frames if f.t <= self.ended_at),
+                tuple(f for f in self.frames if f.t > self.ended_at))
 
     def failed_check(self) -> Check | None:
         return next((c for c in self.checks if not c.passed), None)

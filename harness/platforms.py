@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from harness.outcome import Outcome
-from harness.report import render_failure, safe
+from harness.report import render_failure
+from harness.textutil import safe
 
 NOT_COUNTED = "grader error, not counted: not your fault, the staff will look at it"
 

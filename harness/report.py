@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.judge import preview
+from harness.ladder import ladder_text
 from harness.outcome import Outcome
+from harness.textutil import preview, safe
 from harness.transcript import Event, Frame
 
 MAX_EVENTS = 40
@@ -21,12 +22,6 @@ MAX_FRAMES = 40
 MAX_OUTPUT = 1500
 
 _ARROWS = {"sent": ">>", "received": "<<", "stdin": ">>", "stdout": "<<", "stderr": "<<"}
-
-
-def safe(text: str) -> str:
-    """Escape control characters except newline and tab."""
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}"
-                   for ch in text)
 
 
 def _cut(items: Sequence[str], most: int) -> list[str]:
@@ -47,7 +42,7 @@ def event_line(e: Event) -> str:
     return f"{e.t:8.3f}  {e.who:<14} {safe(what)}"
 
 
-def _relative_seqs(frames: Sequence[Frame]) -> dict[tuple[str, int], int]:
+def relative_seqs(frames: Sequence[Frame]) -> dict[tuple[str, int], int]:
     """First sequence number per sender, so seq/ack read from 0 as in tcpdump."""
     base: dict[tuple[str, int], int] = {}
     for f in frames:
@@ -100,12 +95,19 @@ def render_failure(o: Outcome) -> str:
             shown = text if len(text) <= MAX_OUTPUT else f"… {text[-MAX_OUTPUT:]}"
             lines.append(f"  What {name} printed:")
             lines += ["    | " + x for x in safe(shown).splitlines()]
+    during, cleanup = o.step_frames()
+    if during:
+        lines.append("  The conversation as a ladder (left: the harness, right: the program):")
+        lines += ["    " + x for x in ladder_text(during, o.names).splitlines()]
     if o.frames:
-        base = _relative_seqs(o.frames)
+        base = relative_seqs(o.frames)
         lines.append(f"  Packets ({len(o.frames)} captured"
                      + (f"; pcap: {o.pcap}" if o.pcap else "") + "):")
-        lines += ["    " + x for x in _cut([frame_line(f, o.names, base) for f in o.frames],
+        lines += ["    " + x for x in _cut([frame_line(f, o.names, base) for f in during],
                                            MAX_FRAMES)]
+        if cleanup:
+            lines.append(f"    after the steps ended, the harness stopped the programs "
+                         f"(the kernel closed their sockets): {len(cleanup)} more packets")
     for c in o.checks:
         if c.skipped:
             lines.append(f"  not checked here: {c.description} ({c.skipped})")

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from harness import platforms, report
+from harness import html_report, platforms, report
 from harness.options import Settings
 from harness.outcome import PROPERTY, Outcome
 
@@ -70,6 +70,7 @@ class Destinations:
     gradescope: Path | None = None
     prairielearn: Path | None = None
     classroom: Path | None = None
+    html: Path | None = None
     github_summary: Path | None = None  # $GITHUB_STEP_SUMMARY, appended to
 
 
@@ -84,6 +85,9 @@ def write_all(dest: Destinations, outcomes: list[Outcome], submission: Path | No
     if dest.prairielearn is not None:
         doc = platforms.prairielearn(outcomes, errors)
         _write(dest.prairielearn, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    if dest.html is not None:
+        title = f"sockgrade: {submission}" if submission else "sockgrade"
+        _write(dest.html, html_report.render_html(outcomes, title))
     if dest.classroom is not None:
         _write(dest.classroom, platforms.classroom_payload(outcomes) + "\n")
     if dest.github_summary is not None:
@@ -118,7 +122,7 @@ class ResultsCollector:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         s = self.settings
         summary = os.environ.get("GITHUB_STEP_SUMMARY") if s.github else None
-        dest = Destinations(s.json, s.gradescope, s.prairielearn, s.classroom,
+        dest = Destinations(s.json, s.gradescope, s.prairielearn, s.classroom, s.html,
                             Path(summary) if summary else None)
         write_all(dest, list(self.outcomes.values()), s.submission, self.collect_errors,
                   time.monotonic() - self.started)

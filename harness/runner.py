@@ -98,6 +98,7 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
     except Exception:  # noqa: BLE001 - a harness bug must become an 'error' outcome
         error = traceback.format_exc()
     finally:
+        ended_at = transcript.now()
         leftovers = _teardown(actions, ns)
         # read before the private directory (stderr files) goes
         outputs = actions.outputs() if actions is not None else {}
@@ -143,7 +144,7 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
         pcap=pcap, isolation=isolation,
         notes=tuple(notes), error=error,
         names=actions.port_names() if actions is not None else {},
-        outputs=outputs,
+        outputs=outputs, ended_at=ended_at,
     )
 
 

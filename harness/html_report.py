@@ -1,0 +1,191 @@
+"""Outcomes -> one self-contained HTML page a student can open offline.
+
+Rules this module keeps:
+- One page, nothing fetched: inline CSS and inline SVG only; no scripts, no external
+  URLs, no web fonts (the font list names local fonts, Korean ones included).
+- Everything that may come from a student (program output, payloads, names, check texts
+  that quote them, notes) goes through `_esc`: control characters escaped as in the
+  text report, then html.escape. The only raw markup is ours, and the ladder SVG, which
+  escapes its own text.
+- The same words as the text report (`report.frame_line`, `judge.preview`, `report.safe`),
+  so the terminal and the page never disagree.
+- Long things are cut with a count of what was left out, never silently.
+- Pure: returns a str (declared UTF-8: write it with encoding="utf-8").
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from harness.ladder import connections, ladder_svg
+from harness.outcome import Outcome
+from harness.report import frame_line, relative_seqs
+from harness.textutil import preview, safe
+from harness.transcript import Event
+
+MAX_EVENTS = 300
+MAX_FRAMES = 300
+MAX_OUTPUT = 20000  # characters of each program's output (the end is kept)
+
+MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR"}
+_DATA_KINDS = {"sent": "sent", "received": "received", "stdin": "typed",
+               "stdout": "printed", "stderr": "printed (stderr)"}
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans KR",
+  "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif;
+  margin: 2em auto; max-width: 60em; padding: 0 1em; color: #222; line-height: 1.4; }
+pre, code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas,
+  "D2Coding", "Noto Sans Mono CJK KR", monospace; font-size: 0.9em; }
+pre { background: #f6f6f6; border: 1px solid #ddd; padding: .6em; overflow-x: auto;
+  white-space: pre-wrap; word-break: break-all; }
+table { border-collapse: collapse; margin: .5em 0; }
+th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left;
+  vertical-align: top; }
+th { background: #eee; }
+.status { font-weight: bold; color: #fff; text-align: center; }
+.status.passed { background: #2e7d32; } .status.failed { background: #c62828; }
+.status.error { background: #ef6c00; }
+.score { font-size: 1.3em; }
+section.behaviour { border-top: 3px solid #c62828; margin-top: 2em; }
+section.behaviour.error { border-top-color: #ef6c00; }
+.check dt { font-weight: bold; } .check dd { margin: 0 0 .4em 1.5em; }
+.hint { background: #fff8e1; border-left: 4px solid #f9a825; padding: .3em .6em; }
+.ladder { overflow-x: auto; }
+.subtitle { color: #555; font-size: .9em; }
+"""
+
+
+def _esc(text: str) -> str:
+    return html.escape(safe(text))
+
+
+def _pre(text: str, cls: str = "") -> str:
+    return (f'<pre class="{cls}">' if cls else "<pre>") + _esc(text) + "</pre>"
+
+
+def _cut(items: Sequence[str], most: int, what: str) -> list[str]:
+    if len(items) <= most:
+        return list(items)
+    half = most // 2
+    return [*items[:half], f"… {len(items) - 2 * half} more {what} …", *items[-half:]]
+
+
+def _total(outcomes: Sequence[Outcome]) -> str:
+    got = sum(o.score for o in outcomes)
+    total = sum(o.max_score for o in outcomes if o.status != "error")
+    passed = sum(1 for o in outcomes if o.status == "passed")
+    return (f"Score: {got:g}/{total:g} ({passed} of {len(outcomes)} behaviours passed)")
+
+
+def _summary(outcomes: Sequence[Outcome]) -> list[str]:
+    rows = ['<table class="summary">', "<thead><tr><th>Behaviour</th><th>Status</th>"
+            "<th>Score</th></tr></thead>", "<tbody>"]
+    for i, o in enumerate(outcomes):
+        name = _esc(f"{o.assignment}.{o.behaviour}")
+        if o.status != "passed":
+            name = f'<a href="#b{i}">{name}</a>'
+        why = ""
+        check = o.failed_check()
+        if o.status == "failed" and check is not None:
+            why = f'<div class="subtitle">← {_esc(check.description)}</div>'
+        elif o.status == "error":
+            why = '<div class="subtitle">grader error (not charged)</div>'
+        rows.append(f'<tr class="{_esc(o.status)}"><td>{name}'
+                    f'<div class="subtitle">{_esc(o.title)}</div>{why}</td>'
+                    f'<td class="status {_esc(o.status)}">{MARKS.get(o.status, _esc(o.status))}'
+                    f'</td><td>{o.score:g}/{o.max_score:g}</td></tr>')
+    rows += ["</tbody>", "</table>"]
+    return rows
+
+
+def _event_row(e: Event) -> str:
+    if e.kind in _DATA_KINDS:
+        what = f"{_DATA_KINDS[e.kind]} {preview(e.data, total=e.size)}"
+        if e.note:
+            what += f" [{e.note}]"
+    else:
+        what = e.kind + (f": {e.note}" if e.note else "")
+    return (f'<tr><td class="mono">{e.t:.3f}</td><td>{_esc(e.who)}</td>'
+            f'<td class="mono">{_esc(what)}</td></tr>')
+
+
+def _failed_check(o: Outcome) -> list[str]:
+    check = o.failed_check()
+    if check is None:
+        return []
+    out = ['<div class="check">', f"<h3>Failed check: {_esc(check.description)}</h3>",
+           f'<p class="mono">{_esc(o.spec)}:{check.line} ({_esc(check.step)})</p>', "<dl>"]
+    if check.expected and check.expected != check.description:
+        out += ["<dt>expected</dt>", f"<dd>{_pre(check.expected)}</dd>"]
+    out += ["<dt>actual</dt>", f"<dd>{_pre(check.actual)}</dd>", "</dl>"]
+    if check.hint:
+        out.append(f'<p class="hint"><b>Hint:</b> {_esc(check.hint)}</p>')
+    out.append("</div>")
+    return out
+
+
+def _section(i: int, o: Outcome) -> list[str]:
+    mark = MARKS.get(o.status, o.status)
+    out = [f'<section id="b{i}" class="behaviour {_esc(o.status)}">',
+           f"<h2>{_esc(mark)} {_esc(o.assignment)}.{_esc(o.behaviour)}: {_esc(o.title)}"
+           f" ({o.score:g}/{o.max_score:g})</h2>"]
+    if o.status == "error":
+        out += ["<p>The grader itself failed here (not your fault; tell the staff):</p>",
+                _pre("\n".join(o.error.rstrip().splitlines()[-15:]))]
+    out += _failed_check(o)
+    passed = [c for c in o.checks if c.passed and not c.skipped]
+    if passed:
+        out.append(f"<p>Passed before that: {len(passed)} check(s).</p>")
+    skipped = [c for c in o.checks if c.skipped]
+    if skipped:
+        out += ["<p>Not checked here:</p>", "<ul>",
+                *(f"<li>{_esc(c.description)} ({_esc(c.skipped)})</li>" for c in skipped),
+                "</ul>"]
+    events = [_event_row(e) for e in o.events if e.kind != "check"]
+    out += ["<h3>Conversation</h3>", '<table class="events">',
+            "<thead><tr><th>time (s)</th><th>who</th><th>what</th></tr></thead><tbody>",
+            *(r if r.startswith("<tr>") else f'<tr><td colspan="3">{_esc(r)}</td></tr>'
+              for r in _cut(events, MAX_EVENTS, "events")),
+            "</tbody></table>"]
+    for name, text in o.outputs.items():
+        if text.strip():
+            shown = text if len(text) <= MAX_OUTPUT else (
+                f"… (first {len(text) - MAX_OUTPUT} characters not shown)\n"
+                + text[-MAX_OUTPUT:])
+            out += [f"<h3>What {_esc(name)} printed</h3>", _pre(shown, "output")]
+    if o.frames:
+        conns = connections(o.frames, o.names)
+        out.append(f"<h3>Packets ({len(o.frames)} captured, {len(conns)} "
+                   f"connection{'' if len(conns) == 1 else 's'})</h3>")
+        for c in conns:
+            out += ['<figure class="ladder">', f"<figcaption>{_esc(c.title(o.names))}"
+                    "</figcaption>", ladder_svg(c.frames, o.names), "</figure>"]
+        base = relative_seqs(o.frames)
+        lines = [frame_line(f, o.names, base) for f in o.frames]
+        out.append(_pre("\n".join(_cut(lines, MAX_FRAMES, "packets")), "packets"))
+    if o.pcap:
+        out.append(f"<p>pcap (open with Wireshark): <code>{_esc(o.pcap)}</code></p>")
+    out.append(f"<p>isolation: {_esc(o.isolation)}</p>")
+    if o.notes:
+        out += ["<ul class=\"notes\">", *(f"<li>{_esc(n)}</li>" for n in o.notes), "</ul>"]
+    out.append("</section>")
+    return out
+
+
+def render_html(outcomes: Sequence[Outcome], title: str) -> str:
+    """The whole report page."""
+    body = [f"<h1>{_esc(title)}</h1>", f'<p class="score">{_esc(_total(outcomes))}</p>']
+    if outcomes:
+        body += _summary(outcomes)
+    else:
+        body.append("<p>No behaviours were graded.</p>")
+    for i, o in enumerate(outcomes):
+        if o.status != "passed":
+            body += _section(i, o)
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_esc(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+        *body, "</body>", "</html>", ""])
