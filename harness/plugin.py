@@ -152,7 +152,12 @@ class BehaviourItem(pytest.Item):
                      style: Any = None) -> Any:
         if isinstance(excinfo.value, BehaviourFailure):
             return report.render_failure(excinfo.value.outcome)
-        return super().repr_failure(excinfo)
+        # the grader's own failure (e.g. pytest-timeout): short, and never the student's
+        where = f"{self.spec.assignment} › {self.behaviour.id}: {self.behaviour.title}"
+        return (f"{where}\n  The grader failed here (not your fault; tell the staff):\n"
+                f"    {excinfo.exconly()}\n"
+                + "\n".join("    " + x for x in str(excinfo.getrepr(style="short"))
+                             .splitlines()[-12:]))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.behaviour.line - 1, f"{self.spec.assignment}.{self.behaviour.id}"

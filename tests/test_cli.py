@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -153,3 +154,24 @@ def test_only_grader_errors_decides_exit_3(tmp_path: Path) -> None:
     assert not _only_grader_errors(doc)
     doc.write_text("not json")
     assert not _only_grader_errors(doc)
+
+
+@needs_netns
+def test_grader_timeout_is_an_error_not_charged_exit_3(tmp_path: Path) -> None:
+    """pytest-timeout stopping a behaviour is the grader's failure: status error, not
+    counted, exit 3, and the results file is still written."""
+    spec = tmp_path / "slow.yaml"
+    spec.write_text(TINY_SPEC.replace("      - connect: c1\n      - send: {conn: c1, line: hi}\n"
+                                      "      - expect_echo: c1\n", "      - idle: 20\n"))
+    out = tmp_path / "r.json"
+    # shrink the grader's own time budget so pytest-timeout fires during the idle step
+    code = ("import sys, harness.plugin as p; p.BUILD_BUDGET = -21.5\n"
+            "from harness.cli import main\n"
+            f"sys.exit(main(['check', {CORRECT!r}, {str(spec)!r}, '--json', {str(out)!r}]))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 3, proc.stdout[-2000:]
+    doc = json.loads(out.read_text())
+    assert [b["status"] for b in doc["behaviours"]] == ["error"]
+    assert "Timeout" in doc["behaviours"][0]["error"]
+    assert "not your fault" in proc.stdout
