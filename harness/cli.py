@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import batch, i18n
 from harness import spec as speclib
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -62,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="write a self-contained HTML report with ladder diagrams")
     check.add_argument("--classroom", metavar="FILE",
                        help="write GitHub Classroom's grading-reporter payload")
+    check.add_argument("--lang", choices=i18n.LANGS,
+                       help="language of the report: en or ko (default: from the locale)")
     check.add_argument("-v", "--verbose", action="store_true")
     sub.add_parser("schema", help="print the JSON Schema of spec files")
     gz = sub.add_parser("gradescope-zip", help="build a Gradescope autograder zip for specs")
@@ -69,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     gz.add_argument("specs", nargs="+", help="spec files to grade (hidden behaviours included)")
     lst = sub.add_parser("list", help="print the catalog: assignment, spec, behaviours, points")
     lst.add_argument("specs", nargs="*", help="spec files or directories (default: specs/)")
+    lst.add_argument("--lang", choices=i18n.LANGS, help="language of the titles")
+    batch.add_parsers(sub)
     return ap
 
 
@@ -134,7 +139,8 @@ def _run_pytest(args: argparse.Namespace, files: list[Path], submission: Path,
     for flag, value in (("json", results), ("slow", args.slow),
                         ("gradescope", args.gradescope), ("prairielearn", args.prairielearn),
                         ("classroom", args.classroom), ("html", args.html),
-                        ("isolation", args.isolation), ("artifacts", args.artifacts)):
+                        ("isolation", args.isolation), ("artifacts", args.artifacts),
+                        ("lang", args.lang)):
         if value is not None:
             argv.append(f"--sockgrade-{flag}={value}")
     if args.workers:
@@ -187,10 +193,15 @@ def _gradescope_zip(out: Path, given: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    i18n.use(getattr(args, "lang", None) or i18n.from_environment())
     if args.command == "list":
         return catalog(args.specs)
     if args.command == "gradescope-zip":
         return _gradescope_zip(Path(args.out), args.specs)
+    if args.command == "grade-batch":
+        return batch.grade_batch(args, spec_files(args.specs))
+    if args.command == "merge-gradebooks":
+        return batch.merge_gradebooks(Path(args.out), [Path(p) for p in args.inputs])
     if args.command == "schema":
         from harness.schema import spec_schema
 
