@@ -1,4 +1,4 @@
-"""Determinism soak: grade every row of tests/matrix.yaml N times and count any verdict
+"""Determinism soak: grade every row of tests/matrix/ N times and count any verdict
 that differs from the table.
 
     python tests/soak.py --runs 20 --jobs 2 --out docs/soak.md
@@ -20,13 +20,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import yaml
+from matrixfile import load_matrix
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def rows() -> list[tuple[str, str, str, str, set[str]]]:
-    matrix: dict[str, Any] = yaml.safe_load((ROOT / "tests" / "matrix.yaml").read_text())
+    matrix: dict[str, Any] = load_matrix()
     return [(a, v, row["spec"], f"{row['programs']}/{v}", set((e or {}).get("fails", [])))
             for a, row in matrix.items() for v, e in row["variants"].items()]
 
@@ -72,7 +72,7 @@ def main() -> int:
     if args.out:
         args.out.write_text("\n".join([
             "# Determinism soak", "",
-            "Every program of `tests/matrix.yaml` graded again and again; a verdict change is "
+            "Every program of `tests/matrix/` graded again and again; a verdict change is "
             "any behaviour whose status differs from the table.", "",
             f"Command: `python tests/soak.py --runs {args.runs} --jobs {args.jobs} "
             f"--slow {args.slow} --out {args.out}`", "",

@@ -1,6 +1,6 @@
 """Every spec is proven by programs that pass it and mutants that fail it on purpose.
 
-The table is tests/matrix.yaml; each row runs the real command line in a subprocess.
+The table is tests/matrix/*.yaml; each row runs the real command line in a subprocess.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from conftest import ROOT, needs_netns, sockgrade
+from matrixfile import load_matrix
 
-MATRIX: dict[str, Any] = yaml.safe_load((ROOT / "tests" / "matrix.yaml").read_text())
+MATRIX: dict[str, Any] = load_matrix()
 ROWS = [(assignment, name, row["spec"], row["programs"], expect or {})
         for assignment, row in MATRIX.items()
         for name, expect in row["variants"].items()]
@@ -21,7 +21,7 @@ ROWS = [(assignment, name, row["spec"], row["programs"], expect or {})
 def test_every_variant_directory_is_in_the_matrix() -> None:
     for row in MATRIX.values():
         on_disk = {p.name for p in (ROOT / row["programs"]).iterdir() if p.is_dir()}
-        assert on_disk == set(row["variants"]), "add new program variants to tests/matrix.yaml"
+        assert on_disk == set(row["variants"]), "add new program variants to tests/matrix/"
 
 
 @needs_netns
