@@ -16,6 +16,7 @@ from typing import Any
 
 from harness import judge, procs, sockstate, steps
 from harness.context import RunContext, _substituted
+from harness.i18n import _
 from harness.judge import Received
 from harness.peers import Conn, Listener, connect
 from harness.spec import Step
@@ -30,15 +31,16 @@ class NetworkSteps(RunContext):
         if isinstance(got, Conn):
             self.conns[self.sub(a.conn)] = got
         if a.refused:
-            failure = "" if isinstance(got, str) else "the connection was accepted"
-            self.check(judge.simple(step.line, "connect", f"connecting to port {port} is "
-                                    "refused", failure, a))
+            failure = "" if isinstance(got, str) else _("the connection was accepted")
+            self.check(judge.simple(step.line, "connect", _(
+                "connecting to port {port} is refused").format(port=port), failure, a))
             return
         if not isinstance(got, Conn):
             self._settle_crash()
-        failure = "" if isinstance(got, Conn) else f"could not connect to port {port}: {got}"
-        self.check(judge.simple(step.line, "connect", f"{self.sub(a.conn)} connects to port {port}",
-                                failure, a))
+        failure = "" if isinstance(got, Conn) else _(
+            "could not connect to port {port}: {why}").format(port=port, why=got)
+        self.check(judge.simple(step.line, "connect", _("{conn} connects to port {port}").format(
+            conn=self.sub(a.conn), port=port), failure, a))
 
     def listen(self, step: Step, a: steps.Listen) -> None:
         self.listeners[a.listener] = Listener(a.listener, self.port_of(a.port), a.proto,
@@ -49,8 +51,10 @@ class NetworkSteps(RunContext):
         if conn is not None:
             self.conns[self.sub(a.conn)] = conn
         self.check(judge.simple(
-            step.line, "accept", f"a program connects to the harness ({a.conn})",
-            "" if conn else f"no connection within {self.within(a.within):g} s", a))
+            step.line, "accept", _("a program connects to the harness ({conn})").format(
+                conn=a.conn),
+            "" if conn else _("no connection within {s} s").format(
+                s=f"{self.within(a.within):g}"), a))
 
     def send(self, step: Step, a: steps.Send) -> None:
         if a.text is not None:
@@ -69,9 +73,9 @@ class NetworkSteps(RunContext):
         if failure:
             self._settle_crash()
         if "timed out" in failure:
-            failure += " (the program stopped reading what it was sent)"
-        self.check(judge.simple(step.line, "send", f"send {len(data)} bytes on {conn.name}",
-                                failure, a))
+            failure += _(" (the program stopped reading what it was sent)")
+        self.check(judge.simple(step.line, "send", _("send {n} bytes on {conn}").format(
+            n=len(data), conn=conn.name), failure, a))
 
     def shutdown(self, step: Step, a: steps.Shutdown) -> None:
         self.conn(a.conn).shutdown_write()
@@ -114,7 +118,8 @@ class NetworkSteps(RunContext):
             got = self._receive(conn, lambda d: len(d) >= len(want), self.within(a.within))
             got = Received(got.conn, got.data[:len(want)], got.eof, got.reset, got.seconds)
             self._consume(conn, len(got.data))
-            self.check(judge.compare_bytes(step.line, "expect_data", f"the file {a.file}",
+            self.check(judge.compare_bytes(step.line, "expect_data", _("the file {path}").format(
+                path=a.file),
                                            want, got, a))
             return
         a = a.model_copy(update={"text": None if a.text is None else self.sub(a.text),
@@ -146,8 +151,8 @@ class NetworkSteps(RunContext):
         a = steps.ExpectPackets.model_validate(
             _substituted(a.model_dump(by_alias=True), self.sub))
         if self.capture is None:
-            self.checks.append(Check(step.line, "expect_packets", f"packets on {a.conn}", True,
-                                     skipped="no packet capture in this environment"))
+            self.checks.append(Check(step.line, "expect_packets", _("packets on {conn}").format(
+                conn=a.conn), True, skipped=_("no packet capture in this environment")))
             return
 
         def frames() -> list[Any]:

@@ -16,6 +16,7 @@ import time
 
 from harness import judge, procs, sockstate, steps
 from harness.context import RunContext, _printed
+from harness.i18n import _
 from harness.spec import ReadyOutput, Step
 from harness.submission import BuildFailure
 
@@ -24,7 +25,7 @@ class ProgramSteps(RunContext):
     def start(self, step: Step, a: steps.Start) -> None:
         name = self.sub(a.name or a.program)
         built = self.builds[a.program]
-        desc = f"{a.program} builds and starts"
+        desc = _("{program} builds and starts").format(program=a.program)
         if isinstance(built, BuildFailure):
             self.check(judge.simple(step.line, "start", desc,
                                     f"{built.message}\n{built.log}".rstrip(), a))
@@ -51,16 +52,17 @@ class ProgramSteps(RunContext):
         if sockstate.listening(port) or sockstate.udp_bound(port):
             failure = ""
         elif prog.poll() is not None:
-            failure = (f"it {prog.poll().describe()} before listening on port {port}"  # type: ignore[union-attr]
-                       f"{_printed(prog)}")
+            failure = _("it {how} before listening on port {port}{printed}").format(
+                how=prog.poll().describe(), port=port, printed=_printed(prog))  # type: ignore[union-attr]
         else:
             others = sorted({e.local_port for e in sockstate.tcp_sockets() if e.state == "LISTEN"})
-            failure = f"it did not listen on port {port} within {self.within(a.within):g} s"
+            failure = _("it did not listen on port {port} within {s} s").format(
+                port=port, s=f"{self.within(a.within):g}")
             if others:
-                failure += (f" (it listens on {', '.join(map(str, others))} instead: does it "
-                            "use the port given on its command line?)")
-        self.check(judge.simple(step.line, "start", f"{name} starts and listens on port {port}",
-                                failure, a))
+                failure += _(" (it listens on {ports} instead: does it use the port given on "
+                             "its command line?)").format(ports=", ".join(map(str, others)))
+        self.check(judge.simple(step.line, "start", _(
+            "{name} starts and listens on port {port}").format(name=name, port=port), failure, a))
 
     def stop(self, step: Step, a: steps.Stop) -> None:
         prog = self.program(a.program)

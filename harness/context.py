@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import procs
+from harness.i18n import _
 from harness.peers import Conn, Listener
 from harness.spec import Spec, Step, substitute
 from harness.submission import BuildFailure, Built
@@ -61,8 +62,8 @@ class RunContext:
             c = dataclasses.replace(c, points=self.current.args.points)
         if not c.passed:
             # a crash explains most failures: say which programs ended, and how
-            ended = [f"{name} {how}{printed}" for name, how, printed in self._ended()
-                     if how.removeprefix("was ") not in c.actual]
+            ended = [said + printed for how, said, printed in self._ended()
+                     if how not in c.actual]
             if ended:
                 c = dataclasses.replace(c, actual=f"{c.actual}; " + "; ".join(ended))
         self.checks.append(c)
@@ -87,7 +88,8 @@ class RunContext:
         return self.conns[self.sub(name)]
 
     def _ended(self) -> list[tuple[str, str, str]]:
-        """(name, 'was killed by SIGPIPE', "; it printed: ...") for each program whose
+        """('killed by SIGPIPE', 'prog was killed by SIGPIPE', "; it printed: ...") for each
+        program whose
         end says something: a server that stopped, or any program that crashed or
         failed (a client's exit 0 is just its job done)."""
         out = []
@@ -100,7 +102,8 @@ class RunContext:
                 continue
             how = st.describe()
             printed = _printed(p) if st.signal is not None or st.code else ""
-            out.append((name, f"{'was ' if how.startswith('killed') else ''}{how}", printed))
+            said = (_("{name} was {how}") if st.signal is not None else _("{name} {how}"))
+            out.append((how, said.format(name=name, how=how), printed))
         return out
 
     def _settle_crash(self) -> None:
@@ -145,7 +148,8 @@ class RunContext:
         runs: dict[str, int] = {}
         for p in self.started:
             runs[p.name] = runs.get(p.name, 0) + 1
-            label = p.name if runs[p.name] == 1 else f"{p.name} (run {runs[p.name]})"
+            label = p.name if runs[p.name] == 1 else _("{name} (run {n})").format(
+                name=p.name, n=runs[p.name])
             out[label] = p.stdout().decode("utf-8", "replace")
             err = p.stderr().decode("utf-8", "replace")
             if err:
@@ -167,6 +171,6 @@ def _substituted(value: Any, sub: Callable[[str], str]) -> Any:
 
 def _printed(prog: procs.Program) -> str:
     text = (prog.stdout() + prog.stderr()).decode("utf-8", "replace").strip()
-    return f"; it printed: {text[-300:]!r}" if text else ""
+    return _("; it printed: {text}").format(text=repr(text[-300:])) if text else ""
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from harness import i18n
+from harness.i18n import _
 from harness.ladder import connections, ladder_svg
 from harness.outcome import Outcome
 from harness.report import frame_line, relative_seqs
@@ -65,23 +67,24 @@ def _pre(text: str, cls: str = "") -> str:
     return (f'<pre class="{cls}">' if cls else "<pre>") + _esc(text) + "</pre>"
 
 
-def _cut(items: Sequence[str], most: int, what: str) -> list[str]:
+def _cut(items: Sequence[str], most: int) -> list[str]:
     if len(items) <= most:
         return list(items)
     half = most // 2
-    return [*items[:half], f"… {len(items) - 2 * half} more {what} …", *items[-half:]]
+    return [*items[:half], _("… {n} more …").format(n=len(items) - 2 * half), *items[-half:]]
 
 
 def _total(outcomes: Sequence[Outcome]) -> str:
     got = sum(o.score for o in outcomes)
     total = sum(o.max_score for o in outcomes if o.status != "error")
     passed = sum(1 for o in outcomes if o.status == "passed")
-    return (f"Score: {got:g}/{total:g} ({passed} of {len(outcomes)} behaviours passed)")
+    return _("Score: {got}/{total} ({passed} of {n} behaviours passed)").format(
+        got=f"{got:g}", total=f"{total:g}", passed=passed, n=len(outcomes))
 
 
 def _summary(outcomes: Sequence[Outcome]) -> list[str]:
-    rows = ['<table class="summary">', "<thead><tr><th>Behaviour</th><th>Status</th>"
-            "<th>Score</th></tr></thead>", "<tbody>"]
+    rows = ['<table class="summary">', f"<thead><tr><th>{_('Behaviour')}</th><th>"
+            f"{_('Status')}</th><th>{_('Score')}</th></tr></thead>", "<tbody>"]
     for i, o in enumerate(outcomes):
         name = _esc(f"{o.assignment}.{o.behaviour}")
         if o.status != "passed":
@@ -91,7 +94,7 @@ def _summary(outcomes: Sequence[Outcome]) -> list[str]:
         if o.status == "failed" and check is not None:
             why = f'<div class="subtitle">← {_esc(check.description)}</div>'
         elif o.status == "error":
-            why = '<div class="subtitle">grader error (not charged)</div>'
+            why = f'<div class="subtitle">{_esc(_("grader error (not charged)"))}</div>'
         rows.append(f'<tr class="{_esc(o.status)}"><td>{name}'
                     f'<div class="subtitle">{_esc(o.title)}</div>{why}</td>'
                     f'<td class="status {_esc(o.status)}">{MARKS.get(o.status, _esc(o.status))}'
@@ -115,13 +118,14 @@ def _failed_check(o: Outcome) -> list[str]:
     check = o.failed_check()
     if check is None:
         return []
-    out = ['<div class="check">', f"<h3>Failed check: {_esc(check.description)}</h3>",
+    out = ['<div class="check">', "<h3>" + _esc(_("Failed check: {what}").format(
+        what=check.description)) + "</h3>",
            f'<p class="mono">{_esc(o.spec)}:{check.line} ({_esc(check.step)})</p>', "<dl>"]
     if check.expected and check.expected != check.description:
-        out += ["<dt>expected</dt>", f"<dd>{_pre(check.expected)}</dd>"]
-    out += ["<dt>actual</dt>", f"<dd>{_pre(check.actual)}</dd>", "</dl>"]
+        out += [f"<dt>{_('expected')}</dt>", f"<dd>{_pre(check.expected)}</dd>"]
+    out += [f"<dt>{_('actual')}</dt>", f"<dd>{_pre(check.actual)}</dd>", "</dl>"]
     if check.hint:
-        out.append(f'<p class="hint"><b>Hint:</b> {_esc(check.hint)}</p>')
+        out.append(f'<p class="hint"><b>{_("Hint:")}</b> {_esc(check.hint)}</p>')
     out.append("</div>")
     return out
 
@@ -132,42 +136,47 @@ def _section(i: int, o: Outcome) -> list[str]:
            f"<h2>{_esc(mark)} {_esc(o.assignment)}.{_esc(o.behaviour)}: {_esc(o.title)}"
            f" ({o.score:g}/{o.max_score:g})</h2>"]
     if o.status == "error":
-        out += ["<p>The grader itself failed here (not your fault; tell the staff):</p>",
+        out += [f"<p>{_esc(_('The grader itself failed here (not your fault; tell the staff):'))}"
+                "</p>",
                 _pre("\n".join(o.error.rstrip().splitlines()[-15:]))]
     out += _failed_check(o)
     passed = [c for c in o.checks if c.passed and not c.skipped]
     if passed:
-        out.append(f"<p>Passed before that: {len(passed)} check(s).</p>")
+        out.append("<p>" + _esc(_("Passed before that: {n} check(s).").format(n=len(passed)))
+                   + "</p>")
     skipped = [c for c in o.checks if c.skipped]
     if skipped:
-        out += ["<p>Not checked here:</p>", "<ul>",
+        out += [f"<p>{_esc(_('Not checked here:'))}</p>", "<ul>",
                 *(f"<li>{_esc(c.description)} ({_esc(c.skipped)})</li>" for c in skipped),
                 "</ul>"]
     events = [_event_row(e) for e in o.events if e.kind != "check"]
-    out += ["<h3>Conversation</h3>", '<table class="events">',
-            "<thead><tr><th>time (s)</th><th>who</th><th>what</th></tr></thead><tbody>",
+    out += [f"<h3>{_('Conversation')}</h3>", '<table class="events">',
+            f"<thead><tr><th>{_('time (s)')}</th><th>{_('who')}</th><th>{_('what')}</th></tr>"
+            "</thead><tbody>",
             *(r if r.startswith("<tr>") else f'<tr><td colspan="3">{_esc(r)}</td></tr>'
-              for r in _cut(events, MAX_EVENTS, "events")),
+              for r in _cut(events, MAX_EVENTS)),
             "</tbody></table>"]
     for name, text in o.outputs.items():
         if text.strip():
             shown = text if len(text) <= MAX_OUTPUT else (
-                f"… (first {len(text) - MAX_OUTPUT} characters not shown)\n"
+                _("… (first {n} characters not shown)").format(n=len(text) - MAX_OUTPUT) + "\n"
                 + text[-MAX_OUTPUT:])
-            out += [f"<h3>What {_esc(name)} printed</h3>", _pre(shown, "output")]
+            out += ["<h3>" + _esc(_("What {name} printed").format(name=name)) + "</h3>",
+                    _pre(shown, "output")]
     if o.frames:
         conns = connections(o.frames, o.names)
-        out.append(f"<h3>Packets ({len(o.frames)} captured, {len(conns)} "
-                   f"connection{'' if len(conns) == 1 else 's'})</h3>")
+        out.append("<h3>" + _esc((_("Packets ({n} captured, {c} connection)") if len(conns) == 1
+                                  else _("Packets ({n} captured, {c} connections)")).format(
+                                      n=len(o.frames), c=len(conns))) + "</h3>")
         for c in conns:
             out += ['<figure class="ladder">', f"<figcaption>{_esc(c.title(o.names))}"
                     "</figcaption>", ladder_svg(c.frames, o.names), "</figure>"]
         base = relative_seqs(o.frames)
         lines = [frame_line(f, o.names, base) for f in o.frames]
-        out.append(_pre("\n".join(_cut(lines, MAX_FRAMES, "packets")), "packets"))
+        out.append(_pre("\n".join(_cut(lines, MAX_FRAMES)), "packets"))
     if o.pcap:
-        out.append(f"<p>pcap (open with Wireshark): <code>{_esc(o.pcap)}</code></p>")
-    out.append(f"<p>isolation: {_esc(o.isolation)}</p>")
+        out.append(f"<p>{_esc(_('pcap (open with Wireshark):'))} <code>{_esc(o.pcap)}</code></p>")
+    out.append("<p>" + _esc(_("isolation: {how}").format(how=o.isolation)) + "</p>")
     if o.notes:
         out += ["<ul class=\"notes\">", *(f"<li>{_esc(n)}</li>" for n in o.notes), "</ul>"]
     out.append("</section>")
@@ -180,12 +189,12 @@ def render_html(outcomes: Sequence[Outcome], title: str) -> str:
     if outcomes:
         body += _summary(outcomes)
     else:
-        body.append("<p>No behaviours were graded.</p>")
+        body.append(f"<p>{_esc(_('No behaviours were graded.'))}</p>")
     for i, o in enumerate(outcomes):
         if o.status != "passed":
             body += _section(i, o)
     return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{i18n.current()}">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_esc(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
         *body, "</body>", "</html>", ""])

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from harness.i18n import _
 from harness.steps import (
     Count,
     ExpectData,
@@ -42,14 +43,14 @@ def _fail(line: int, step: str, description: str, expected: str, actual: str,
 
 def _waited(got: Received) -> str:
     """' within 3 s' when the wait ran out; nothing when EOF or RST ended it early."""
-    return "" if got.eof or got.reset else f" within {got.seconds:g} s"
+    return "" if got.eof or got.reset else _(" within {s} s").format(s=f"{got.seconds:g}")
 
 
 def _how_it_ended(eof: bool, reset: bool) -> str:
     if reset:
-        return "; then the connection was reset (RST)"
+        return _("; then the connection was reset (RST)")
     if eof:
-        return "; then the program closed the connection (EOF)"
+        return _("; then the program closed the connection (EOF)")
     return ""
 
 
@@ -66,7 +67,7 @@ class Received:
 
 def compare_bytes(line: int, step: str, what: str, expected: bytes, got: Received,
                   args: StepArgs | None) -> Check:
-    desc = f"{what} on {got.conn} ({len(expected)} bytes)"
+    desc = _("{what} on {conn} ({n} bytes)").format(what=what, conn=got.conn, n=len(expected))
     if got.data == expected:
         return _ok(line, step, desc)
     n = min(len(got.data), len(expected))
@@ -74,16 +75,18 @@ def compare_bytes(line: int, step: str, what: str, expected: bytes, got: Receive
     end = _how_it_ended(got.eof, got.reset)
     if diff == len(got.data) and len(got.data) < len(expected):
         if not got.data:
-            actual = f"nothing came back{_waited(got)}{end}"
+            actual = _("nothing came back{waited}{end}").format(waited=_waited(got), end=end)
         else:
-            actual = (f"only the first {len(got.data)} of {len(expected)} bytes came back"
-                      f"{_waited(got)}{end}")
+            actual = _("only the first {got} of {want} bytes came back{waited}{end}").format(
+                got=len(got.data), want=len(expected), waited=_waited(got), end=end)
         return _fail(line, step, desc, preview(expected), actual, args)
     around = slice(max(0, diff - 8), diff + 16)
     return _fail(line, step, desc,
-                 f"{preview(expected)}; at byte {diff}: {expected[around].hex(' ')}",
-                 f"the bytes differ from byte {diff} on: got {got.data[around].hex(' ')} "
-                 f"({preview(got.data)}){end}", args)
+                 _("{want}; at byte {at}: {hex}").format(
+                     want=preview(expected), at=diff, hex=expected[around].hex(" ")),
+                 _("the bytes differ from byte {at} on: got {hex} ({got}){end}").format(
+                     at=diff, hex=got.data[around].hex(" "), got=preview(got.data), end=end),
+                 args)
 
 
 def data_ok(args: ExpectData, data: bytes) -> bool:
@@ -113,45 +116,50 @@ def data_used(args: ExpectData, data: bytes) -> int:
 def data(line: int, args: ExpectData, got: Received) -> Check:
     if args.text is not None or args.hex is not None:
         want = args.text.encode() if args.text is not None else bytes.fromhex(args.hex or "")
-        return compare_bytes(line, "expect_data", "expected data", want, got, args)
-    desc = (f"data matching /{args.pattern}/ on {got.conn}" if args.pattern is not None
-            else f"at least {args.size} bytes on {got.conn}")
+        return compare_bytes(line, "expect_data", _("expected data"), want, got, args)
+    desc = (_("data matching /{pattern}/ on {conn}").format(pattern=args.pattern, conn=got.conn)
+            if args.pattern is not None
+            else _("at least {n} bytes on {conn}").format(n=args.size, conn=got.conn))
     if data_ok(args, got.data):
         return _ok(line, "expect_data", desc)
-    expected = f"/{args.pattern}/" if args.pattern is not None else f"{args.size} bytes"
-    what = f"got {preview(got.data)}" if got.data else "nothing arrived"
+    expected = (f"/{args.pattern}/" if args.pattern is not None
+                else _("{n} bytes").format(n=args.size))
+    what = (_("got {data}").format(data=preview(got.data)) if got.data
+            else _("nothing arrived"))
     return _fail(line, "expect_data", desc, expected,
                  f"{what}{_waited(got)}{_how_it_ended(got.eof, got.reset)}", args)
 
 
 def eof(line: int, args: StepArgs, got: Received) -> Check:
-    desc = f"the program closes the connection {got.conn} (EOF)"
+    desc = _("the program closes the connection {conn} (EOF)").format(conn=got.conn)
     if got.eof:
         return _ok(line, "expect_eof", desc)
     if got.reset:
-        return _fail(line, "expect_eof", desc, "an orderly close (FIN)",
-                     "the connection was reset (RST) instead: the program closed its socket "
-                     "with data still unread, or it crashed", args)
-    extra = f" (it sent {preview(got.data)})" if got.data else ""
-    return _fail(line, "expect_eof", desc, f"EOF within {got.seconds:g} s",
-                 f"the connection was still open after {got.seconds:g} s{extra}: "
-                 "the program never closed its socket", args)
+        return _fail(line, "expect_eof", desc, _("an orderly close (FIN)"),
+                     _("the connection was reset (RST) instead: the program closed its socket "
+                       "with data still unread, or it crashed"), args)
+    extra = _(" (it sent {data})").format(data=preview(got.data)) if got.data else ""
+    s = f"{got.seconds:g}"
+    return _fail(line, "expect_eof", desc, _("EOF within {s} s").format(s=s),
+                 _("the connection was still open after {s} s{extra}: "
+                   "the program never closed its socket").format(s=s, extra=extra), args)
 
 
 def no_eof(line: int, args: StepArgs, got: Received, seconds: float) -> Check:
-    desc = f"the connection {got.conn} stays open for {seconds:g} s"
+    desc = _("the connection {conn} stays open for {s} s").format(conn=got.conn, s=f"{seconds:g}")
     if not got.eof and not got.reset:
         return _ok(line, "expect_no_eof", desc)
-    how = "reset (RST)" if got.reset else "closed (EOF)"
-    return _fail(line, "expect_no_eof", desc, "the connection stays open",
-                 f"the program {how} the connection", args)
+    return _fail(line, "expect_no_eof", desc, _("the connection stays open"),
+                 _("the program reset (RST) the connection") if got.reset
+                 else _("the program closed (EOF) the connection"), args)
 
 
 def nothing(line: int, args: StepArgs, got: Received, seconds: float) -> Check:
-    desc = f"no data arrives on {got.conn} for {seconds:g} s"
+    desc = _("no data arrives on {conn} for {s} s").format(conn=got.conn, s=f"{seconds:g}")
     if not got.data:
         return _ok(line, "expect_nothing", desc)
-    return _fail(line, "expect_nothing", desc, "nothing", f"got {preview(got.data)}", args)
+    return _fail(line, "expect_nothing", desc, _("nothing"),
+                 _("got {data}").format(data=preview(got.data)), args)
 
 
 @dataclass(frozen=True)
@@ -165,42 +173,53 @@ class Output:
 
 
 def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output) -> Check:
-    desc = (f"{got.program} does not print /{pattern}/" if absent
-            else f"{got.program} prints /{pattern}/ on {got.stream}")
+    desc = (_("{program} does not print /{pattern}/").format(program=got.program,
+                                                             pattern=pattern) if absent
+            else _("{program} prints /{pattern}/ on {stream}").format(
+                program=got.program, pattern=pattern, stream=got.stream))
     if (got.matched is None) == absent:  # found and wanted, or absent and not wanted
         return _ok(line, "expect_output", desc)
     if absent:
-        return _fail(line, "expect_output", desc, "no such output",
-                     f"it printed {got.matched!r}", args)
-    ended = f"; the program {got.exit}" if got.exit else ""
-    actual = f"after {got.seconds:g} s it had printed {preview(got.seen, 200)}{ended}"
+        return _fail(line, "expect_output", desc, _("no such output"),
+                     _("it printed {text}").format(text=repr(got.matched)), args)
+    ended = _("; the program {how}").format(how=got.exit) if got.exit else ""
+    actual = _("after {s} s it had printed {text}{ended}").format(
+        s=f"{got.seconds:g}", text=preview(got.seen, 200), ended=ended)
     if not got.exit and got.stream == "stdout":
-        actual += (". If your program prints without a newline, the text may still sit in "
-                   "the stdout buffer: end the line with \\n or call fflush(stdout)")
-    return _fail(line, "expect_output", desc, f"output matching /{pattern}/", actual, args)
+        actual += _(". If your program prints without a newline, the text may still sit in "
+                    "the stdout buffer: end the line with \\n or call fflush(stdout)")
+    return _fail(line, "expect_output", desc,
+                 _("output matching /{pattern}/").format(pattern=pattern), actual, args)
 
 
 def exit_status(line: int, args: StepArgs, program: str, status: str | None,
                 code: int | None, signal: str | None, want_code: int | None,
                 want_signal: str | None, want_running: bool, seconds: float) -> Check:
     if want_running:
-        desc = f"{program} keeps running"
+        desc = _("{program} keeps running").format(program=program)
         if status is None:
             return _ok(line, "expect_exit", desc)
-        return _fail(line, "expect_exit", desc, "still running",
-                     f"it {'was ' if status.startswith('killed') else ''}{status}", args)
-    want = (f"is killed by {want_signal}" if want_signal else
-            f"exits with code {want_code}" if want_code is not None else "exits")
+        return _fail(line, "expect_exit", desc, _("still running"),
+                     _ended(status, signal is not None), args)
+    want = (_("is killed by {signal}").format(signal=want_signal) if want_signal else
+            _("exits with code {code}").format(code=want_code) if want_code is not None
+            else _("exits"))
     desc = f"{program} {want}"
     if status is None:
-        return _fail(line, "expect_exit", desc, want, f"still running after {seconds:g} s", args)
-    if status.startswith("killed"):
-        status = "was " + status
+        return _fail(line, "expect_exit", desc, want,
+                     _("still running after {s} s").format(s=f"{seconds:g}"), args)
     if want_signal and signal != want_signal:
-        return _fail(line, "expect_exit", desc, want, f"it {status}", args)
+        return _fail(line, "expect_exit", desc, want, _ended(status, signal is not None), args)
     if want_code is not None and code != want_code:
-        return _fail(line, "expect_exit", desc, want, f"it {status}", args)
+        return _fail(line, "expect_exit", desc, want, _ended(status, signal is not None), args)
     return _ok(line, "expect_exit", desc)
+
+
+def _ended(status: str, killed: bool) -> str:
+    """'it exited with code 1' / 'it was killed by SIGSEGV' (status as procs describes)."""
+    if killed:
+        return _("it was {status}").format(status=status)
+    return _("it {status}").format(status=status)
 
 
 # ---- packets ----------------------------------------------------------------------
@@ -211,17 +230,19 @@ def describe_pattern(p: PacketPattern) -> str:
     if p.flags:
         parts.append("+".join(FLAG_NAMES.get(ch.upper(), ch) for ch in p.flags))
     if p.data is True:
-        parts.append("with data")
+        parts.append(_("with data"))
     if p.data is False:
-        parts.append("without data")
+        parts.append(_("without data"))
     if p.payload is not None:
-        parts.append(f"carrying {p.payload!r}")
+        parts.append(_("carrying {payload}").format(payload=repr(p.payload)))
     if p.urg_ptr is not None:
-        parts.append(f"urgent pointer {p.urg_ptr}")
+        parts.append(_("urgent pointer {n}").format(n=p.urg_ptr))
     if p.urgent_byte is not None:
-        parts.append(f"URG with the urgent pointer just past {p.urgent_byte!r}")
-    who = {"program": " from the program", "harness": " from the harness"}.get(p.sender or "", "")
-    return (" ".join(parts) or "any packet") + who
+        parts.append(_("URG with the urgent pointer just past {byte}").format(
+            byte=repr(p.urgent_byte)))
+    who = {"program": _(" from the program"),
+           "harness": _(" from the harness")}.get(p.sender or "", "")
+    return (" ".join(parts) or _("any packet")) + who
 
 
 def matches(p: PacketPattern, f: Frame, harness_port: int) -> bool:
@@ -249,19 +270,22 @@ def rule_failure(rule_some: PacketPattern | None, rule_none: PacketPattern | Non
                  harness_port: int) -> str:
     """'' if the rule holds, else what went wrong."""
     if rule_some is not None and not any(matches(rule_some, f, harness_port) for f in frames):
-        return f"no packet {describe_pattern(rule_some)} was captured"
+        return _("no packet {what} was captured").format(what=describe_pattern(rule_some))
     if rule_none is not None:
         hit = next((f for f in frames if matches(rule_none, f, harness_port)), None)
         if hit is not None:
-            return f"a packet {describe_pattern(rule_none)} was captured at {hit.t:.3f} s"
+            return _("a packet {what} was captured at {t} s").format(
+                what=describe_pattern(rule_none), t=f"{hit.t:.3f}")
     if order:
         at = 0
         for i, p in enumerate(order):
             idx = next((k for k in range(at, len(frames)) if matches(p, frames[k], harness_port)),
                        None)
             if idx is None:
-                prev = f" after {describe_pattern(order[i - 1])}" if i else ""
-                return f"no packet {describe_pattern(p)}{prev} was captured"
+                if i:
+                    return _("no packet {what} after {prev} was captured").format(
+                        what=describe_pattern(p), prev=describe_pattern(order[i - 1]))
+                return _("no packet {what} was captured").format(what=describe_pattern(p))
             at = idx + 1
     return ""
 
@@ -279,12 +303,13 @@ def packets(line: int, args: ExpectPackets, frames: Sequence[Frame], harness_por
     wanted = []
     for r in args.rules:
         if r.some is not None:
-            wanted.append(f"a packet {describe_pattern(r.some)}")
+            wanted.append(_("a packet {what}").format(what=describe_pattern(r.some)))
         if r.none is not None:
-            wanted.append(f"no packet {describe_pattern(r.none)}")
+            wanted.append(_("no packet {what}").format(what=describe_pattern(r.none)))
         if r.order:
-            wanted.append("in order: " + ", then ".join(describe_pattern(p) for p in r.order))
-    desc = f"packets on {args.conn}: " + "; ".join(wanted)
+            wanted.append(_("in order: {packets}").format(
+                packets=_(", then ").join(describe_pattern(p) for p in r.order)))
+    desc = _("packets on {conn}: {wanted}").format(conn=args.conn, wanted="; ".join(wanted))
     failures = packet_failures(args, frames, harness_port)
     if not failures:
         return _ok(line, "expect_packets", desc)
@@ -301,10 +326,12 @@ def count_ok(c: Count | None, n: int) -> bool:
 def _count_text(c: Count) -> str:
     """Count always has min or max (the model insists)."""
     if c.max == 0:
-        return "no"
+        return _("no")
     if c.min is not None and c.max is not None:
-        return str(c.min) if c.min == c.max else f"between {c.min} and {c.max}"
-    return f"at least {c.min}" if c.min is not None else f"at most {c.max}"
+        return str(c.min) if c.min == c.max else _("between {min} and {max}").format(
+            min=c.min, max=c.max)
+    return (_("at least {n}").format(n=c.min) if c.min is not None
+            else _("at most {n}").format(n=c.max))
 
 
 def processes_ok(args: ExpectProcesses, alive: bool, zombies: int, children: int,
@@ -317,48 +344,55 @@ def processes_ok(args: ExpectProcesses, alive: bool, zombies: int, children: int
 
 def processes(line: int, args: ExpectProcesses, alive: bool, zombies: int, children: int,
               threads: int) -> Check:
-    wanted = [f"{_count_text(c)} {what}" for what, c in
-              (("zombie children", args.zombies), ("live children", args.children),
-               ("threads", args.threads)) if c is not None]
-    desc = f"{args.program} has " + (", ".join(wanted) or "a running process")
+    wanted = [what.format(n=_count_text(c)) for what, c in
+              ((_("{n} zombie children"), args.zombies), (_("{n} live children"), args.children),
+               (_("{n} threads"), args.threads)) if c is not None]
+    desc = _("{program} has {what}").format(
+        program=args.program, what=", ".join(wanted) or _("a running process"))
     if processes_ok(args, alive, zombies, children, threads):
         return _ok(line, "expect_processes", desc)
     if not alive:
         return _fail(line, "expect_processes", desc, ", ".join(wanted),
-                     "the program is not running any more (it has no children nor threads)",
+                     _("the program is not running any more (it has no children nor threads)"),
                      args)
-    actual = f"{zombies} zombie children, {children} live children, {threads} threads " \
-             f"(after {args.within:g} s)"
+    actual = _("{zombies} zombie children, {children} live children, {threads} threads "
+               "(after {s} s)").format(zombies=zombies, children=children, threads=threads,
+                                       s=f"{args.within:g}")
     if not count_ok(args.zombies, zombies):
-        actual += ": children that exited were never reaped with wait()/waitpid()"
+        actual += _(": children that exited were never reaped with wait()/waitpid()")
     return _fail(line, "expect_processes", desc, ", ".join(wanted), actual, args)
 
 
 def sockets(line: int, args: StepArgs, port: int, state: str, present: bool,
             states_seen: Sequence[str]) -> Check:
-    desc = f"a socket on port {port} is {'' if present else 'not '}in {state}"
+    desc = (_("a socket on port {port} is in {state}") if present
+            else _("a socket on port {port} is not in {state}")).format(port=port, state=state)
     if (state in states_seen) == present:
         return _ok(line, "expect_sockets", desc)
-    seen = ", ".join(sorted(set(states_seen))) or "no socket at all"
-    return _fail(line, "expect_sockets", desc, f"{'' if present else 'no '}{state}",
-                 f"sockets on port {port}: {seen}", args)
+    seen = ", ".join(sorted(set(states_seen))) or _("no socket at all")
+    return _fail(line, "expect_sockets", desc,
+                 state if present else _("no {state}").format(state=state),
+                 _("sockets on port {port}: {seen}").format(port=port, seen=seen), args)
 
 
 def file(line: int, args: StepArgs, path: str, content: bytes | None,
          want: bytes | None, size: int | None) -> Check:
-    desc = f"the file {path}"
+    desc = _("the file {path}").format(path=path)
     if content is None:
-        return _fail(line, "expect_file", desc, "the file exists", "there is no such file", args)
+        return _fail(line, "expect_file", desc, _("the file exists"),
+                     _("there is no such file"), args)
     if want is not None:
         if content == want:
             return _ok(line, "expect_file", desc)
         n = min(len(content), len(want))
         diff = next((i for i in range(n) if content[i] != want[i]), n)
-        return _fail(line, "expect_file", desc, f"{preview(want)} ({len(want)} bytes)",
-                     f"{preview(content)} ({len(content)} bytes); they differ from byte {diff}",
-                     args)
+        return _fail(line, "expect_file", desc,
+                     _("{data} ({n} bytes)").format(data=preview(want), n=len(want)),
+                     _("{data} ({n} bytes); they differ from byte {at}").format(
+                         data=preview(content), n=len(content), at=diff), args)
     if size is not None and len(content) != size:
-        return _fail(line, "expect_file", desc, f"{size} bytes", f"{len(content)} bytes", args)
+        return _fail(line, "expect_file", desc, _("{n} bytes").format(n=size),
+                     _("{n} bytes").format(n=len(content)), args)
     return _ok(line, "expect_file", desc)
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from harness import i18n
+
 
 def _positive(text: str) -> float:
     try:
@@ -87,6 +89,8 @@ OPTIONS = (
            _path, None),
     Option("classroom", "write GitHub Classroom's grading-reporter payload (base64) to this "
            "file", _path, None),
+    Option("lang", "language of student-facing messages: en or ko (default: from LC_ALL, "
+           "LC_MESSAGES or LANG)", _choice(*i18n.LANGS), None, "SOCKGRADE_LANG"),
     Option("github", "GitHub Actions output: job summary and error annotations (yes/no; "
            "default: yes when GITHUB_ACTIONS is set)", _yes_no,
            "yes" if os.environ.get("GITHUB_ACTIONS") == "true" else "no"),
@@ -106,6 +110,7 @@ class Settings:
     prairielearn: Path | None
     html: Path | None
     classroom: Path | None
+    lang: str | None
     github: bool
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from harness import options, procs, report
+from harness import i18n, options, procs, report
 from harness.outcome import PROPERTY, Outcome
 from harness.results import ResultsCollector
 from harness.runner import RunConfig, run_behaviour
@@ -66,6 +66,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     settings = options.resolve(config)
     config.stash[SETTINGS] = settings
+    i18n.use(settings.lang or i18n.from_environment())
     if settings.submission is None:
         return
     if not settings.submission.is_dir():

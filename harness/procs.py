@@ -31,6 +31,7 @@ from pathlib import Path
 import pexpect
 import psutil
 
+from harness.i18n import _
 from harness.transcript import Transcript
 
 OUTPUT_CAP = 1 << 20
@@ -86,8 +87,8 @@ class ExitStatus:
 
     def describe(self) -> str:
         if self.signal is not None:
-            return f"killed by {signal_name(self.signal)}"
-        return f"exited with code {self.code}"
+            return _("killed by {signal}").format(signal=signal_name(self.signal))
+        return _("exited with code {code}").format(code=self.code)
 
 
 class Program:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from harness.i18n import _
 from harness.ladder import ladder_text
 from harness.outcome import Outcome
 from harness.textutil import preview, safe
@@ -28,7 +29,7 @@ def _cut(items: Sequence[str], most: int) -> list[str]:
     if len(items) <= most:
         return list(items)
     half = most // 2
-    return [*items[:half], f"… {len(items) - 2 * half} more …", *items[-half:]]
+    return [*items[:half], _("… {n} more …").format(n=len(items) - 2 * half), *items[-half:]]
 
 
 def event_line(e: Event) -> str:
@@ -73,52 +74,54 @@ def frame_line(f: Frame, names: dict[int, str], base: dict[tuple[str, int], int]
 def render_failure(o: Outcome) -> str:
     lines = [f"{o.assignment} › {o.behaviour}: {o.title}  ({o.score:g}/{o.max_score:g})"]
     if o.status == "error":
-        lines += ["  The grader itself failed here (not your fault; tell the staff):",
+        lines += [_("  The grader itself failed here (not your fault; tell the staff):"),
                   *("    " + x for x in o.error.rstrip().splitlines()[-15:])]
     check = o.failed_check()
     if check is not None:
         lines.append(f"  {o.spec}:{check.line}: {check.description}")
         if check.expected and check.expected != check.description:
-            lines.append(f"    expected: {safe(check.expected)}")
+            lines.append(_("    expected: ") + safe(check.expected))
         for i, row in enumerate(safe(check.actual).splitlines() or [""]):
-            lines.append(("    actual:   " if i == 0 else "              ") + row)
+            lines.append((_("    actual:   ") if i == 0 else "              ") + row)
         if check.hint:
-            lines.append(f"    hint:     {safe(check.hint)}")
+            lines.append(_("    hint:     ") + safe(check.hint))
     passed = [c for c in o.checks if c.passed and not c.skipped]
     if passed:
-        lines.append(f"  passed before that: {len(passed)} check(s)")
-    lines.append("  Conversation (seconds, who, what):")
+        lines.append(_("  passed before that: {n} check(s)").format(n=len(passed)))
+    lines.append(_("  Conversation (seconds, who, what):"))
     lines += ["    " + x for x in _cut([event_line(e) for e in o.events
                                        if e.kind not in ("check",)], MAX_EVENTS)]
     for name, text in o.outputs.items():
         if text.strip():
             shown = text if len(text) <= MAX_OUTPUT else f"… {text[-MAX_OUTPUT:]}"
-            lines.append(f"  What {name} printed:")
+            lines.append(_("  What {name} printed:").format(name=name))
             lines += ["    | " + x for x in safe(shown).splitlines()]
     during, cleanup = o.step_frames()
     if during:
-        lines.append("  The conversation as a ladder (left: the harness, right: the program):")
+        lines.append(_("  The conversation as a ladder (left: the harness, right: the program):"))
         lines += ["    " + x for x in ladder_text(during, o.names).splitlines()]
     if o.frames:
         base = relative_seqs(o.frames)
-        lines.append(f"  Packets ({len(o.frames)} captured"
-                     + (f"; pcap: {o.pcap}" if o.pcap else "") + "):")
+        lines.append(_("  Packets ({n} captured{pcap}):").format(
+            n=len(o.frames), pcap=f"; pcap: {o.pcap}" if o.pcap else ""))
         lines += ["    " + x for x in _cut([frame_line(f, o.names, base) for f in during],
                                            MAX_FRAMES)]
         if cleanup:
-            lines.append(f"    after the steps ended, the harness stopped the programs "
-                         f"(the kernel closed their sockets): {len(cleanup)} more packets")
+            lines.append(_("    after the steps ended, the harness stopped the programs "
+                           "(the kernel closed their sockets): {n} more packets").format(
+                               n=len(cleanup)))
     for c in o.checks:
         if c.skipped:
-            lines.append(f"  not checked here: {c.description} ({c.skipped})")
-    lines.append(f"  isolation: {o.isolation}")
-    lines += [f"  note: {n}" for n in o.notes]
+            lines.append(_("  not checked here: {what} ({why})").format(what=c.description,
+                                                                      why=c.skipped))
+    lines.append(_("  isolation: {how}").format(how=o.isolation))
+    lines += [_("  note: {note}").format(note=n) for n in o.notes]
     return "\n".join(lines)
 
 
 def score_table(outcomes: Sequence[Outcome]) -> str:
     if not outcomes:
-        return "no behaviours were graded"
+        return _("no behaviours were graded")
     marks = {"passed": "PASS", "failed": "FAIL", "error": "ERROR"}
     width = max(len(f"{o.assignment}.{o.behaviour}") for o in outcomes)
     rows = []
@@ -128,12 +131,13 @@ def score_table(outcomes: Sequence[Outcome]) -> str:
         if o.status == "failed" and check is not None:
             why = f"  ← {check.description}"
         elif o.status == "error":
-            why = "  ← grader error (not charged)"
+            why = _("  ← grader error (not charged)")
         name = f"{o.assignment}.{o.behaviour}"
         rows.append(f"  {marks.get(o.status, o.status):<5} {name:<{width}}"
                     f"  {o.score:>4g}/{o.max_score:<4g} {safe(why)}")
     got = sum(o.score for o in outcomes)
     total = sum(o.max_score for o in outcomes if o.status != "error")
     passed = sum(1 for o in outcomes if o.status == "passed")
-    rows.append(f"  Score: {got:g}/{total:g} ({passed} of {len(outcomes)} behaviours passed)")
+    rows.append("  " + _("Score: {got}/{total} ({passed} of {n} behaviours passed)").format(
+        got=f"{got:g}", total=f"{total:g}", passed=passed, n=len(outcomes)))
     return "\n".join(rows)

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from harness import yamlsource
-from harness.steps import STEPS, Accept, Listen, Regex, Repeat, StepArgs
+from harness.steps import STEPS, Accept, Listen, Regex, Repeat, StepArgs, Text
 from harness.yamlsource import Located
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -80,20 +80,20 @@ Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
 class BehaviourDef(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=ID_PATTERN, description="Short lowercase id, unique in the file.")
-    title: str
+    title: Text
     points: float = Field(1.0, ge=0)
     visibility: Visibility = Field(
         "visible", description="Gradescope's words. A student's self-check runs only "
         "visible behaviours; hidden ones are graded but their details never reach "
         "student-facing output.")
-    hint: str | None = Field(None, description="Shown when a failing step has no hint.")
+    hint: Text | None = Field(None, description="Shown when a failing step has no hint.")
     steps: list[Any] = Field(min_length=1, description="Each a `- name: arguments` entry.")
 
 
 class SpecDef(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     assignment: str = Field(pattern=ID_PATTERN)
-    title: str
+    title: Text
     port: int = Field(9190, ge=1, le=65535, description="The value of {port}.")
     programs: dict[str, ProgramDef] = Field(min_length=1)
     files: dict[str, FileDef] = Field(

@@ -17,7 +17,16 @@ import re
 import signal
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from harness import i18n
 
 Seconds = float
 
@@ -59,10 +68,37 @@ Regex = Annotated[str, AfterValidator(_regex)]
 Flags = str  # letters of tcpdump's flag names: S F R P A U (e.g. "FA", "R")
 
 
+class Localized(BaseModel):
+    """Text a student reads, in each language reports speak: `en` always, `ko` Korean."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    en: str
+    ko: str | None = None
+
+
+def _in_language(value: Any) -> Any:
+    """`{en: ..., ko: ...}` becomes the text of the process's language (i18n.use)."""
+    if not isinstance(value, dict):
+        return value
+    unknown = sorted(set(value) - set(Localized.model_fields))
+    if unknown:
+        raise ValueError(f"unknown language {unknown[0]!r}: text is a string or a mapping "
+                         f"with {' and '.join(Localized.model_fields)}")
+    if "en" not in value:
+        raise ValueError("a translated text needs `en`, the English string")
+    if not all(isinstance(v, str) for v in value.values()):
+        raise ValueError("each language's text must be a string")
+    return i18n.pick(value)
+
+
+# A student-facing string: plain, or one per language (resolved while the spec is parsed)
+Text = Annotated[str, BeforeValidator(_in_language, json_schema_input_type=str | Localized)]
+
+
 class StepArgs(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     shorthand: ClassVar[str | None] = None
-    hint: str | None = Field(
+    hint: Text | None = Field(
         None, description="Shown to the student when this step's check fails."
     )
     points: float | None = Field(

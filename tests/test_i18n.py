@@ -1,0 +1,123 @@
+"""English and Korean: spec text per language, the harness's catalog, the language choice."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import ROOT
+
+from harness import i18n
+from harness.spec import SpecError, parse_spec
+
+SPEC = """\
+assignment: t
+title: {en: "Echo test", ko: "에코 시험"}
+programs:
+  echo_server: {role: server}
+behaviours:
+  - id: a
+    title: {en: "Echoes", ko: "에코합니다"}
+    hint: "plain text is shown in every language"
+    steps:
+      - start: echo_server
+      - connect: {conn: c1, hint: {en: "could not connect"}}
+"""
+
+
+@pytest.fixture
+def korean() -> Iterator[None]:
+    i18n.use("ko")
+    yield
+    i18n.use("en")
+
+
+def test_spec_text_is_parsed_in_the_language_in_use(korean: None) -> None:
+    spec = parse_spec(Path("t.yaml"), SPEC)
+    b = spec.behaviours[0]
+    assert (spec.title, b.title, b.hint) == ("에코 시험", "에코합니다",
+                                             "plain text is shown in every language")
+    assert b.steps[1].args.hint == "could not connect"  # no `ko`: English, not nothing
+
+
+def test_spec_text_in_english_by_default() -> None:
+    spec = parse_spec(Path("t.yaml"), SPEC)
+    assert (spec.title, spec.behaviours[0].title) == ("Echo test", "Echoes")
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ('{en: "x", kr: "y"}', "unknown language 'kr'"),
+    ('{ko: "y"}', "needs `en`"),
+    ('{en: [1, 2]}', "must be a string"),
+])
+def test_a_bad_translation_is_a_spec_error_at_its_line(text: str, says: str) -> None:
+    bad = SPEC.replace('{en: "Echoes", ko: "에코합니다"}', text)
+    with pytest.raises(SpecError) as err:
+        parse_spec(Path("t.yaml"), bad)
+    assert err.value.render().startswith("t.yaml:7: ") and says in err.value.render()
+
+
+@pytest.mark.parametrize(("env", "lang"), [
+    ({}, "en"), ({"LANG": "ko_KR.UTF-8"}, "ko"), ({"LANG": "en_US.UTF-8"}, "en"),
+    ({"LC_ALL": "C", "LANG": "ko_KR.UTF-8"}, "en"), ({"LC_MESSAGES": "ko_KR"}, "ko"),
+    ({"SOCKGRADE_LANG": "ko", "LC_ALL": "C"}, "ko"),
+])
+def test_the_language_comes_from_the_environment(env: dict[str, str], lang: str) -> None:
+    assert i18n.from_environment(env) == lang
+
+
+def _msgids() -> Iterator[tuple[str, int, str]]:
+    """Every literal `_("...")` in the harness: (file, line, msgid)."""
+    for path in sorted((ROOT / "harness").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "_"):
+                arg = node.args[0] if node.args else None
+                assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), \
+                    f"{path.name}:{node.lineno}: _() takes a string literal (format after)"
+                yield path.name, node.lineno, arg.value
+
+
+def test_every_harness_message_has_korean_and_the_catalog_has_no_stale_entry() -> None:
+    po = polib.pofile(str(i18n.LOCALE_DIR / "ko.po"))
+    korean = {e.msgid: e.msgstr for e in po if not e.obsolete}
+    used = {m for _, _, m in _msgids()}
+    assert used, "no _() messages found"
+    missing = [f"{f}:{n}: {m!r}" for f, n, m in _msgids() if not korean.get(m)]
+    assert not missing, "add these to harness/locale/ko.po:\n" + "\n".join(missing)
+    assert not set(korean) - used, f"stale in ko.po: {sorted(set(korean) - used)}"
+
+
+def test_translations_keep_every_format_field() -> None:
+    import string
+
+    def fields(s: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(s) if f is not None}
+
+    for e in polib.pofile(str(i18n.LOCALE_DIR / "ko.po")):
+        assert fields(e.msgstr) == fields(e.msgid), e.msgid
+
+
+def test_every_spec_speaks_korean_too() -> None:
+    import yaml
+
+    def texts(node: object, path: str) -> Iterator[tuple[str, object]]:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("title", "hint"):
+                    yield f"{path}.{k}", v
+                else:
+                    yield from texts(v, f"{path}.{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                yield from texts(v, f"{path}[{i}]")
+
+    untranslated = []
+    for f in sorted((ROOT / "specs").glob("*.yaml")):
+        for where, text in texts(yaml.safe_load(f.read_text(encoding="utf-8")), f.name):
+            if not (isinstance(text, dict) and text.get("ko")):
+                untranslated.append(where)
+    assert not untranslated, "give these titles and hints a `ko`:\n" + "\n".join(untranslated)
