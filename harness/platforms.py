@@ -20,11 +20,14 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from harness.i18n import _
 from harness.outcome import Outcome
 from harness.report import render_failure
 from harness.textutil import safe
 
-NOT_COUNTED = "grader error, not counted: not your fault, the staff will look at it"
+
+def not_counted() -> str:
+    return _("grader error, not counted: not your fault, the staff will look at it")
 
 
 def _counted(outcomes: Sequence[Outcome]) -> list[Outcome]:
@@ -40,11 +43,11 @@ def student_text(o: Outcome) -> str:
     """What a student may read about one behaviour."""
     if o.status == "passed":
         shown = [c for c in o.checks if c.passed and not c.skipped]
-        return f"passed ({len(shown)} checks)"
+        return _("passed ({n} checks)").format(n=len(shown))
     if o.status == "error":
-        return NOT_COUNTED
+        return not_counted()
     if o.visibility == "hidden":
-        return "failed (a hidden test: no details are shown)"
+        return _("failed (a hidden test: no details are shown)")
     return render_failure(o)
 
 
@@ -58,7 +61,7 @@ def gradescope(outcomes: Sequence[Outcome], execution_time: float,
     for n, o in enumerate(outcomes, 1):
         error = o.status == "error"
         tests.append({
-            "name": f"{o.assignment}: {o.title}" + (" (grader error, not counted)" if error
+            "name": f"{o.assignment}: {o.title}" + (_(" (grader error, not counted)") if error
                                                      else ""),
             "number": str(n),
             "score": 0.0 if error else o.score,
@@ -70,13 +73,13 @@ def gradescope(outcomes: Sequence[Outcome], execution_time: float,
             "output_format": "text",
             "tags": [o.assignment, o.behaviour] + (["grader-error"] if error else []),
         })
-    score, _ = total(outcomes)
-    lines = [f"sockgrade: {sum(o.status == 'passed' for o in outcomes)} of {len(outcomes)} "
-             "behaviours passed"]
-    lines += [f"The grader could not run: {e}" for e in errors]
+    score = total(outcomes)[0]
+    lines = ["sockgrade: " + _("{passed} of {n} behaviours passed").format(
+        passed=sum(o.status == "passed" for o in outcomes), n=len(outcomes))]
+    lines += [_("The grader could not run: {why}").format(why=e) for e in errors]
     if any(o.status == "error" for o in outcomes):
-        lines.append("Some behaviours could not be graded (grader error): they are not "
-                     "counted, and the staff will regrade them.")
+        lines.append(_("Some behaviours could not be graded (grader error): they are not "
+                       "counted, and the staff will regrade them."))
     return {"score": score, "execution_time": round(execution_time), "output": "\n".join(lines),
             "output_format": "text", "stdout_visibility": "hidden", "tests": tests}
 
@@ -106,7 +109,7 @@ def _pl_message(o: Outcome) -> str:
     if o.status == "passed":
         return ""
     if o.status == "error":
-        return NOT_COUNTED
+        return not_counted()
     if o.visibility == "hidden" or check is None:
         return "failed"
     return check.description
@@ -156,7 +159,7 @@ def github_annotations(outcomes: Sequence[Outcome]) -> list[str]:
             continue
         message = f"{check.description}: {check.actual}"
         if check.hint:
-            message += f" (hint: {check.hint})"
+            message += _(" (hint: {hint})").format(hint=check.hint)
         props = (f"file={escape_property(o.spec)},line={check.line},"
                  f"title={escape_property(o.assignment + '.' + o.behaviour)}")
         out.append(f"::error {props}::{escape_data(safe(message))}")
@@ -172,16 +175,18 @@ def _md(text: str) -> str:
 def job_summary(outcomes: Sequence[Outcome]) -> str:
     """Markdown for $GITHUB_STEP_SUMMARY."""
     score, most = total(outcomes)
-    rows = ["## sockgrade", "", f"**Score: {score:g}/{most:g}**", "",
-            "| | behaviour | points | why |", "|---|---|---|---|"]
+    rows = ["## sockgrade", "", "**" + _("Score: {got}/{total}").format(
+        got=f"{score:g}", total=f"{most:g}") + "**", "",
+            "| | " + " | ".join((_("behaviour"), _("points"), _("why"))) + " |",
+            "|---|---|---|---|"]
     for o in outcomes:
         mark = {"passed": "✅", "failed": "❌"}.get(o.status, "⚠️")
         check = o.failed_check()
         why = ""
         if o.status == "error":
-            why = NOT_COUNTED
+            why = not_counted()
         elif o.status == "failed" and o.visibility == "hidden":
-            why = "hidden test"
+            why = _("hidden test")
         elif o.status == "failed" and check is not None:
             why = f"{check.description}: {check.actual}"
         rows.append(f"| {mark} | {_md(o.assignment + '.' + o.behaviour)} | "

@@ -18,6 +18,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.i18n import _
+
 BUILD_SECONDS = 60
 GCC_FLAGS = ("-Wall", "-pthread")
 
@@ -56,7 +58,8 @@ def _run(argv: list[str], cwd: Path) -> tuple[int, str]:
         proc = subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=BUILD_SECONDS, env=build_env())
     except subprocess.TimeoutExpired:
-        return 124, f"{' '.join(argv)}: did not finish within {BUILD_SECONDS} s"
+        return 124, _("{command}: did not finish within {s} s").format(
+            command=" ".join(argv), s=BUILD_SECONDS)
     except OSError as exc:
         return 127, f"{argv[0]}: {exc.strerror}"
     text = (proc.stdout + proc.stderr).decode("utf-8", "replace")
@@ -80,30 +83,32 @@ def build(d: Path, name: str) -> Built | BuildFailure:
     if _has_make_target(d, name):
         code, log = _run(["make", name], d)
         if code != 0:
-            return BuildFailure(name, f"`make {name}` failed (exit {code})", log)
+            return BuildFailure(name, _("`make {name}` failed (exit {code})").format(
+                name=name, code=code), log)
         if not os.access(d / name, os.X_OK):
-            return BuildFailure(name, f"`make {name}` succeeded but made no executable ./{name}",
-                                log)
+            return BuildFailure(name, _("`make {name}` succeeded but made no executable "
+                                        "./{name}").format(name=name), log)
         return Built(name, "make", log)
     if (d / f"{name}.c").is_file():
         code, log = _run(["gcc", *GCC_FLAGS[:1], "-o", name, f"{name}.c", *GCC_FLAGS[1:]], d)
         if code != 0:
-            return BuildFailure(name, f"{name}.c does not compile (gcc -Wall -o {name} {name}.c)",
-                                log)
+            return BuildFailure(name, _("{name}.c does not compile (gcc -Wall -o {name} "
+                                        "{name}.c)").format(name=name), log)
         return Built(name, "gcc", log)
     if (d / f"{name}.py").is_file():
         source = (d / f"{name}.py").read_bytes()
         try:
             compile(source, f"{name}.py", "exec")
         except SyntaxError as exc:
-            return BuildFailure(name, f"{name}.py has a syntax error",
+            return BuildFailure(name, _("{name}.py has a syntax error").format(name=name),
                                 f"{name}.py:{exc.lineno}: {exc.msg}\n{(exc.text or '').rstrip()}")
         except ValueError as exc:  # e.g. NUL bytes in the source
-            return BuildFailure(name, f"{name}.py cannot be read as Python", str(exc))
+            return BuildFailure(name, _("{name}.py cannot be read as Python").format(name=name),
+                                str(exc))
         return Built(name, "python", "")
     exe = d / name
     if exe.is_file() and not exe.is_symlink() and os.access(exe, os.X_OK):
         return Built(name, "executable", "")
     return BuildFailure(
-        name, f"your submission has no program {name}: add {name}.c (or {name}.py, or a "
-              f"Makefile with a target {name})")
+        name, _("your submission has no program {name}: add {name}.c (or {name}.py, or a "
+                "Makefile with a target {name})").format(name=name))
