@@ -121,3 +121,23 @@ def test_every_spec_speaks_korean_too() -> None:
             if not (isinstance(text, dict) and text.get("ko")):
                 untranslated.append(where)
     assert not untranslated, "give these titles and hints a `ko`:\n" + "\n".join(untranslated)
+
+
+def test_a_report_in_korean_end_to_end(tmp_path: Path) -> None:
+    """`--lang ko`: the spec's titles, the harness's words and the HTML page are Korean."""
+    from conftest import sockgrade
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "echo_server.c").write_text("int main(void) { return 0 }\n")
+    html = tmp_path / "report.html"
+    graded = sockgrade(tmp_path, str(tmp_path / "sub"), "specs/echo_server.yaml",
+                       "--lang", "ko", "--html", str(html))
+    assert graded.code == 1, graded.out + graded.err
+    assert "echo_server.c가 컴파일되지 않습니다" in graded.out
+    assert "한 줄을 그대로 돌려보냄" in graded.out  # the behaviour's title, from the spec
+    assert "점수: 0/" in graded.out
+    page = html.read_text(encoding="utf-8")
+    assert '<html lang="ko">' in page and "실패한 검사" in page
+    english = sockgrade(tmp_path, str(tmp_path / "sub"), "specs/echo_server.yaml",
+                        "--lang", "en")
+    assert "echo_server.c does not compile" in english.out and "점수" not in english.out
