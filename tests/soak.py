@@ -25,10 +25,16 @@ from matrixfile import load_matrix
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def rows() -> list[tuple[str, str, str, str, set[str]]]:
+def rows(only: set[str] | None = None) -> list[tuple[str, str, str, str, set[str]]]:
     matrix: dict[str, Any] = load_matrix()
     return [(a, v, row["spec"], f"{row['programs']}/{v}", set((e or {}).get("fails", [])))
-            for a, row in matrix.items() for v, e in row["variants"].items()]
+            for a, row in matrix.items() for v, e in row["variants"].items()
+            if only is None or a in only]
+
+
+def hog(cores: int) -> list[subprocess.Popen[bytes]]:
+    """CPU load beside the grading: busy loops, one per core asked for."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(cores)]
 
 
 def grade(spec: str, program: str, slow: str) -> dict[str, str]:
@@ -47,8 +53,15 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--slow", default="1")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--only", help="comma-separated assignments (default: the whole matrix)")
+    ap.add_argument("--hog", type=int, default=0, metavar="N",
+                    help="keep N busy-loop processes running meanwhile (CPU load)")
     args = ap.parse_args()
-    programs = rows()
+    only = set(args.only.split(",")) if args.only else None
+    programs = rows(only)
+    if not programs:
+        ap.error(f"no matrix rows for --only {args.only}")
+    hogs = hog(args.hog)
     todo = [(r, i) for i in range(args.runs) for r in programs]
     changes: list[str] = []
     start = time.monotonic()
@@ -62,11 +75,17 @@ def main() -> int:
             changes.append(f"run {run + 1}: {assignment}/{variant}: {diff or 'no result'}")
             print(changes[-1], flush=True)
 
-    with ThreadPoolExecutor(args.jobs) as pool:
-        list(pool.map(one, todo))
+    try:
+        with ThreadPoolExecutor(args.jobs) as pool:
+            list(pool.map(one, todo))
+    finally:
+        for h in hogs:
+            h.kill()
+            h.wait()
     minutes = (time.monotonic() - start) / 60
+    load = f", {args.hog} CPU hogs" if args.hog else ""
     summary = (f"{args.runs} runs x {len(programs)} programs = {len(todo)} gradings, "
-               f"{args.jobs} jobs, --slow {args.slow}: {len(changes)} verdict changes "
+               f"{args.jobs} jobs{load}, --slow {args.slow}: {len(changes)} verdict changes "
                f"({minutes:.0f} min)")
     print(summary)
     if args.out:
@@ -74,8 +93,8 @@ def main() -> int:
             "# Determinism soak", "",
             "Every program of `tests/matrix/` graded again and again; a verdict change is "
             "any behaviour whose status differs from the table.", "",
-            f"Command: `python tests/soak.py --runs {args.runs} --jobs {args.jobs} "
-            f"--slow {args.slow} --out {args.out}`", "",
+            "Command: `python tests/soak.py " + " ".join(sys.argv[1:]) + "`", "",
+            f"Assignments: {', '.join(sorted({p[0] for p in programs}))}", "",
             f"Machine: {platform.platform()}, {platform.python_version()}, "
             f"{time.strftime('%Y-%m-%d')}", "",
             f"Result: {summary}", "",
