@@ -1,0 +1,72 @@
+/* MUTANT: I print the answer with %u, so a negative answer such as -20 is shown as 4294967276 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#define BUF_SIZE 1024
+#define RLT_SIZE 4
+#define OPSZ 4
+void error_handling(char *message);
+
+int main(int argc, char *argv[])
+{
+	int sock;
+	char opmsg[BUF_SIZE];
+	int result, opnd_cnt, i;
+	int recv_len, recv_cnt;
+	struct sockaddr_in serv_adr;
+	if(argc!=3) {
+		printf("Usage : %s <IP> <port>\n", argv[0]);
+		exit(1);
+	}
+	
+	sock=socket(PF_INET, SOCK_STREAM, 0);   
+	if(sock==-1)
+		error_handling("socket() error");
+	
+	memset(&serv_adr, 0, sizeof(serv_adr));
+	serv_adr.sin_family=AF_INET;
+	serv_adr.sin_addr.s_addr=inet_addr(argv[1]);
+	serv_adr.sin_port=htons(atoi(argv[2]));
+	
+	if(connect(sock, (struct sockaddr*)&serv_adr, sizeof(serv_adr))==-1)
+		error_handling("connect() error!");
+	else
+		puts("Connected...........");
+
+	fputs("Operand count: ", stdout);
+	scanf("%d", &opnd_cnt);
+	opmsg[0]=(char)opnd_cnt;
+	
+	for(i=0; i<opnd_cnt; i++)
+	{
+		printf("Operand %d: ", i+1);
+		scanf("%d", (int*)&opmsg[i*OPSZ+1]);
+	}
+	fgetc(stdin);
+	fputs("Operator: ", stdout);
+	scanf("%c", &opmsg[opnd_cnt*OPSZ+1]);
+	write(sock, opmsg, opnd_cnt*OPSZ+2);
+	recv_len=0;
+	while(recv_len<RLT_SIZE)   /* the answer may come in pieces (ch. 5) */
+	{
+		recv_cnt=read(sock, (char*)&result+recv_len, RLT_SIZE-recv_len);
+		if(recv_cnt<=0)
+			error_handling("read() error!");
+		recv_len+=recv_cnt;
+	}
+	
+	printf("Operation result: %u \n", result);
+	close(sock);
+	return 0;
+}
+
+void error_handling(char *message)
+{
+	fputs(message, stderr);
+	fputc('\n', stderr);
+	exit(1);
+}
