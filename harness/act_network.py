@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from harness import judge, procs, sockstate, steps
+from harness import judge, judge_datagram, procs, sockstate, steps
 from harness.context import RunContext, _substituted
 from harness.i18n import _
 from harness.judge import Received
@@ -68,6 +68,14 @@ class NetworkSteps(RunContext):
         else:
             data = random.Random(a.seed).randbytes(a.random or 0)
         conn = self.conn(a.conn)
+        if a.foreign:
+            failure = conn.send_foreign(data) if conn.proto == "udp" else _(
+                "`foreign` sends a UDP datagram; {conn} is a TCP connection").format(
+                    conn=conn.name)
+            self.check(judge.simple(step.line, "send", _(
+                "send {n} bytes to the peer of {conn} from another port").format(
+                    n=len(data), conn=conn.name), failure, a))
+            return
         conn.sock.settimeout(self.within(a.within))
         failure = conn.send(data, a.chunk, a.pause, a.urgent)
         if failure:
@@ -143,6 +151,26 @@ class NetworkSteps(RunContext):
     def expect_nothing(self, step: Step, a: steps.ExpectNothing) -> None:
         got = self._receive(self.conn(a.conn), lambda d: len(d) > 0, a.seconds)
         self.check(judge.nothing(step.line, a, got, a.seconds))
+
+    def expect_datagram(self, step: Step, a: steps.ExpectDatagram) -> None:
+        conn = self.conn(a.conn)
+        a = a.model_copy(update={"text": None if a.text is None else self.sub(a.text),
+                                 "pattern": None if a.pattern is None else self.sub(a.pattern)})
+        if conn.proto != "udp":
+            self.check(judge.simple(step.line, "expect_datagram", _("a datagram on {conn}").format(
+                conn=conn.name), _("{conn} is a TCP connection: TCP carries a stream, "
+                                   "not datagrams").format(conn=conn.name), a))
+            return
+        n = conn.datagram_mark
+        seconds = self.within(a.within)
+        conn.wait(lambda c: len(c.datagrams) > n or c.reset, seconds)
+        with conn.cond:
+            got = conn.datagrams[n] if len(conn.datagrams) > n else None
+            if got is not None:
+                # the byte stream view moves on too: later byte checks start after it
+                conn.datagram_mark = n + 1
+                conn.read_mark = max(conn.read_mark, sum(map(len, conn.datagrams[:n + 1])))
+        self.check(judge_datagram.datagram(step.line, a, conn.name, got, seconds, n))
 
     # ---- observations -------------------------------------------------------------
 

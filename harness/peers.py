@@ -45,6 +45,7 @@ class Conn:
         self.sent = bytearray()
         self.echo_mark = 0  # bytes of `sent` already checked by an echo step
         self.read_mark = 0  # bytes of `received` already consumed by a check
+        self.datagram_mark = 0  # UDP: datagrams already taken by a datagram check
         self.closed = False
         self.cond = threading.Condition()
         self._wake_r: int
@@ -130,6 +131,19 @@ class Conn:
             self.sent += part
             if pause and i + size < len(data):
                 time.sleep(pause)  # the spec asks for this pause between chunks
+        return ""
+
+    def send_foreign(self, data: bytes) -> str:
+        """UDP: send from a new socket on another port to this connection's peer, as a
+        stranger would; '' or what went wrong."""
+        with socket.socket(self.sock.family, socket.SOCK_DGRAM) as other:
+            try:
+                other.bind((self.sock.getsockname()[0], 0))
+                self._transcript.add(self.name, "sent", data,
+                                     note=f"from a foreign port {other.getsockname()[1]}")
+                other.sendto(data, self.sock.getpeername())
+            except OSError as exc:
+                return f"sending failed: {exc.strerror or exc}"
         return ""
 
     def shutdown_write(self) -> None:

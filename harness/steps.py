@@ -222,6 +222,9 @@ class Send(StepArgs):
     chunk: int | None = Field(None, gt=0, description="Send in writes of this many bytes.")
     pause: Seconds = Field(0.0, ge=0, description="Pause between chunks.")
     urgent: bool = Field(False, description="Send with MSG_OOB (TCP urgent data).")
+    foreign: bool = Field(
+        False, description="UDP: send from another port of the harness, a foreign address "
+        "to the program (a connected UDP socket must not deliver it).")
     within: Seconds = Field(10.0, gt=0, description="How long sending may take in all.")
 
     @model_validator(mode="after")
@@ -308,6 +311,21 @@ class ExpectNothing(StepArgs):
     shorthand: ClassVar[str | None] = "conn"
     conn: str
     seconds: Seconds = Field(0.5, gt=0)
+
+
+class ExpectDatagram(StepArgs):
+    """UDP: take the next datagram and check it whole (one of text, hex, pattern)."""
+
+    conn: str
+    text: str | None = None
+    hex: Hex | None = None
+    pattern: Regex | None = Field(None, description="Python regex the whole datagram matches.")
+    within: Seconds = Field(3.0, gt=0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ExpectDatagram:
+        _one_of(self, ("text", "hex", "pattern"))
+        return self
 
 
 class PacketPattern(BaseModel):
@@ -430,6 +448,7 @@ STEPS: dict[str, type[StepArgs]] = {
     "expect_eof": ExpectEof,
     "expect_no_eof": ExpectNoEof,
     "expect_nothing": ExpectNothing,
+    "expect_datagram": ExpectDatagram,
     "expect_packets": ExpectPackets,
     "expect_processes": ExpectProcesses,
     "expect_sockets": ExpectSockets,

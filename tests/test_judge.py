@@ -531,3 +531,51 @@ def test_preview_of_a_shortened_copy_reports_the_true_size() -> None:
     assert judge.preview(b"abc", total=50) == "'abc' … (50 bytes)"  # under the limit too
     assert judge.preview(b"abc", total=3) == "'abc'"
     assert judge.preview(b"\x00\x01", total=10) == "hex 00 01 … (10 bytes)"
+
+
+# ---- datagrams (judge_datagram) -----------------------------------------------------
+
+
+def _dgram(**kw: Any) -> steps.ExpectDatagram:
+    return steps.ExpectDatagram(conn="u", **kw)
+
+
+def test_a_datagram_equal_to_the_text_passes_and_a_pattern_must_match_it_whole() -> None:
+    from harness import judge_datagram as jd
+
+    assert jd.datagram(3, _dgram(text="hi"), "u", b"hi", 3.0, 0).passed
+    assert jd.datagram(3, _dgram(hex="00 ff"), "u", b"\x00\xff", 3.0, 0).passed
+    assert jd.datagram(3, _dgram(pattern="hi\n?"), "u", b"hi\n", 3.0, 0).passed
+    assert_failed(jd.datagram(3, _dgram(pattern="hi"), "u", b"hi there", 3.0, 0),
+                  "a different datagram came: 'hi there'")
+
+
+def test_a_datagram_cut_short_names_the_receive_buffer() -> None:
+    from harness import judge_datagram as jd
+
+    check = jd.datagram(3, _dgram(text="x" * 50, hint="BUF_SIZE"), "u", b"x" * 29, 3.0, 0)
+    assert_failed(check, "cut short", "first 29 of 50 bytes", "recvfrom()")
+    assert check.hint == "BUF_SIZE"
+
+
+def test_two_messages_in_one_datagram_are_named_as_such() -> None:
+    from harness import judge_datagram as jd
+
+    assert_failed(jd.datagram(3, _dgram(text="Hi!"), "u", b"Hi!I'm another", 3.0, 0),
+                  "one datagram of 14 bytes", "two messages were sent as one datagram")
+
+
+def test_no_datagram_says_how_many_came_before() -> None:
+    from harness import judge_datagram as jd
+
+    assert_failed(jd.datagram(3, _dgram(text="a"), "u", None, 2.0, 0),
+                  "no datagram arrived within 2 s")
+    check = jd.datagram(3, _dgram(text="a"), "u", None, 2.0, 2)
+    assert_failed(check, "after the 2 datagram(s) checked before")
+
+
+def test_expect_datagram_takes_exactly_one_of_text_hex_pattern() -> None:
+    with pytest.raises(ValidationError, match="exactly one of text, hex, pattern"):
+        steps.ExpectDatagram(conn="u", text="a", hex="61")
+    with pytest.raises(ValidationError, match="exactly one"):
+        steps.ExpectDatagram(conn="u")

@@ -1046,3 +1046,118 @@ def test_bug_quiet_checks_describe_elapsed_not_requested_time(known_bugs: Graded
         "the connection c stays open for 1 s"
     assert failure(known_bugs, "nothing_wording", "expect_nothing")["description"] == \
         "no data arrives on c for 1 s"
+
+
+# ---- datagrams whole, and a datagram from a foreign address ---------------------------
+
+
+def test_expect_datagram_and_a_foreign_sender(tmp_path: Path) -> None:
+    spec = """\
+    assignment: datagram_steps
+    title: datagrams
+    programs:
+      udp_echo: {role: server}
+      udp_short: {role: server}
+      tcp_echo: {role: server}
+      connected: {role: client}
+      unconnected: {role: client}
+    behaviours:
+      - id: whole
+        title: three datagrams come back as three
+        steps:
+          - start: udp_echo
+          - connect: {conn: u, proto: udp}
+          - send: {conn: u, text: "one"}
+          - send: {conn: u, text: "two"}
+          - send: {conn: u, hex: "00 ff"}
+          - expect_datagram: {conn: u, text: "one"}
+          - expect_datagram: {conn: u, pattern: "tw."}
+          - expect_datagram: {conn: u, hex: "00 ff"}
+          - expect_nothing: {conn: u, seconds: 0.2}
+      - id: cut_short
+        title: a 5-byte receive buffer
+        steps:
+          - start: udp_short
+          - connect: {conn: u, proto: udp}
+          - send: {conn: u, text: "a long datagram"}
+          - expect_datagram: {conn: u, text: "a long datagram"}
+      - id: none_left
+        title: one datagram is not two
+        steps:
+          - start: udp_echo
+          - connect: {conn: u, proto: udp}
+          - send: {conn: u, text: "onetwo"}
+          - expect_datagram: {conn: u, text: "one"}
+      - id: datagram_on_tcp
+        title: a TCP connection has no datagrams
+        steps:
+          - start: tcp_echo
+          - connect: c
+          - send: {conn: c, text: "x"}
+          - expect_datagram: {conn: c, text: "x"}
+      - id: connected_ignores_a_stranger
+        title: a connected UDP client hears only its server
+        steps:
+          - listen: {listener: U, proto: udp}
+          - start: connected
+          - accept: {listener: U, conn: u}
+          - send: {conn: u, text: "spoofed", foreign: true}
+          - send: {conn: u, text: "real"}
+          - expect_output: {program: connected, pattern: "got: real"}
+      - id: unconnected_hears_a_stranger
+        title: an unconnected client takes the stranger's datagram
+        steps:
+          - listen: {listener: U, proto: udp}
+          - start: unconnected
+          - accept: {listener: U, conn: u}
+          - send: {conn: u, text: "spoofed", foreign: true}
+          - send: {conn: u, text: "real"}
+          - expect_output: {program: unconnected, pattern: "got: real", within: 1}
+      - id: foreign_on_tcp
+        title: foreign is for UDP
+        steps:
+          - start: tcp_echo
+          - connect: c
+          - send: {conn: c, text: "x", foreign: true}
+      - id: no_second_datagram
+        title: one datagram sent, two expected
+        steps:
+          - start: udp_echo
+          - connect: {conn: u, proto: udp}
+          - send: {conn: u, text: "x"}
+          - expect_datagram: {conn: u, text: "x"}
+          - expect_datagram: {conn: u, text: "y", within: 0.3}
+    """
+    server = """\
+    import socket, sys
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("", int(sys.argv[1])))
+    while True:
+        data, addr = s.recvfrom({size})
+        s.sendto(data, addr)
+    """
+    client = """\
+    import socket, sys
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    {how}
+    s.sendto(b"ping", (sys.argv[1], int(sys.argv[2])))
+    print("got:", s.recv(100).decode(), flush=True)
+    """
+    graded = grade(tmp_path, spec, udp_echo=server.format(size=65536),
+                   udp_short=server.format(size=5),
+                   connected=client.format(how="s.connect((sys.argv[1], int(sys.argv[2])))"),
+                   unconnected=client.format(how="pass"), tcp_echo=TCP_SERVER + ECHO_LOOP)
+    expect_all(graded, {"whole", "connected_ignores_a_stranger"})
+    assert [c["step"] for c in passed(graded, "whole")][-4:] == [
+        "expect_datagram", "expect_datagram", "expect_datagram", "expect_nothing"]
+    assert "first 5 of 15 bytes" in failure(graded, "cut_short", "expect_datagram")["actual"]
+    assert "two messages were sent as one datagram" in failure(
+        graded, "none_left", "expect_datagram")["actual"]
+    assert "got: spoofed" in failure(graded, "unconnected_hears_a_stranger",
+                                     "expect_output")["actual"]
+    assert "TCP carries a stream" in failure(graded, "datagram_on_tcp",
+                                             "expect_datagram")["actual"]
+    assert "`foreign` sends a UDP datagram" in failure(graded, "foreign_on_tcp",
+                                                       "send")["actual"]
+    assert failure(graded, "no_second_datagram", "expect_datagram")["actual"] == \
+        "no datagram arrived within 0.3 s (after the 1 datagram(s) checked before)"
