@@ -1,0 +1,50 @@
+/* MUTANT: I pass reads itself to select() instead of a copy, so after a time-out stdin is no longer watched */
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/time.h>
+#include <sys/select.h>
+#define BUF_SIZE 30
+
+int main(int argc, char *argv[])
+{
+	fd_set reads;
+	int result, str_len;
+	char buf[BUF_SIZE];
+	struct timeval timeout;
+
+	FD_ZERO(&reads);
+	FD_SET(0, &reads); // 0 is standard input(console)
+
+	/*
+	timeout.tv_sec=5;
+	timeout.tv_usec=5000;
+	*/
+
+	while(1)
+	{
+		timeout.tv_sec=5;
+		timeout.tv_usec=0;
+		result=select(1, &reads, 0, 0, &timeout);
+		if(result==-1)
+		{
+			puts("select() error!");
+			break;
+		}
+		else if(result==0)
+		{
+			puts("Time-out!");
+		}
+		else
+		{
+			if(FD_ISSET(0, &reads))
+			{
+				str_len=read(0, buf, BUF_SIZE-1);
+				if(str_len<=0)
+					break;
+				buf[str_len]=0;
+				printf("message from console: %s", buf);
+			}
+		}
+	}
+	return 0;
+}
