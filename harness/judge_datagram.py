@@ -57,7 +57,8 @@ def datagram(line: int, args: ExpectDatagram, conn: str, got: bytes | None,
                        got=len(got), want=len(want), data=preview(got))
     elif want is not None and len(got) > len(want) and got.startswith(want):
         actual = _("one datagram of {got} bytes came, the expected {want} bytes and more "
-                   "({data}): two messages were sent as one datagram").format(
+                   "({data}): two messages went out as one datagram, or leftovers of an "
+                   "earlier, longer message were sent along").format(
                        got=len(got), want=len(want), data=preview(got))
     else:
         actual = _("a different datagram came: {data}").format(data=preview(got))

@@ -562,7 +562,7 @@ def test_two_messages_in_one_datagram_are_named_as_such() -> None:
     from harness import judge_datagram as jd
 
     assert_failed(jd.datagram(3, _dgram(text="Hi!"), "u", b"Hi!I'm another", 3.0, 0),
-                  "one datagram of 14 bytes", "two messages were sent as one datagram")
+                  "one datagram of 14 bytes", "two messages went out as one datagram")
 
 
 def test_no_datagram_says_how_many_came_before() -> None:

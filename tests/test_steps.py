@@ -1151,7 +1151,7 @@ def test_expect_datagram_and_a_foreign_sender(tmp_path: Path) -> None:
     assert [c["step"] for c in passed(graded, "whole")][-4:] == [
         "expect_datagram", "expect_datagram", "expect_datagram", "expect_nothing"]
     assert "first 5 of 15 bytes" in failure(graded, "cut_short", "expect_datagram")["actual"]
-    assert "two messages were sent as one datagram" in failure(
+    assert "two messages went out as one datagram" in failure(
         graded, "none_left", "expect_datagram")["actual"]
     assert "got: spoofed" in failure(graded, "unconnected_hears_a_stranger",
                                      "expect_output")["actual"]
