@@ -14,7 +14,7 @@ import re
 import signal
 import time
 
-from harness import judge, procs, sockstate, steps
+from harness import judge, procs, sandbox, sockstate, steps
 from harness.context import RunContext, _printed
 from harness.i18n import _
 from harness.spec import ReadyOutput, Step
@@ -32,10 +32,10 @@ class ProgramSteps(RunContext):
             return
         pdef = self.spec.programs[a.program]
         argv = built.argv(self.workdir) + [self.sub(x) for x in (a.args or pdef.default_args())]
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(self.workdir),
-               "TERM": "dumb", "PYTHONDONTWRITEBYTECODE": "1"}
         stderr = self.private / f"{len(self.started)}.{name}.stderr"  # one per start
-        prog = procs.Program(name, argv, self.workdir, env, stderr, self.transcript)
+        prog = procs.Program(name, argv, self.workdir, sandbox.clean_env(self.workdir), stderr,
+                             self.transcript, self.walls.jail(pdef.limits, self.workdir),
+                             self.walls.oom_kills)
         self.programs[name] = prog
         self.roles[name] = pdef.role
         self.started.append(prog)

@@ -9,8 +9,10 @@ Rules this module keeps:
 
 from __future__ import annotations
 
-import contextlib
+import os
+import stat
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from harness import judge, procs, steps
@@ -45,20 +47,18 @@ class Actions(ProgramSteps, NetworkSteps):
         if a.file is not None:
             want = self.spec.files[a.file].content()
         if a.same_as is not None:
-            try:
-                want = (self.workdir / self.sub(a.same_as)).read_bytes()
-            except OSError:
+            want = read_own_file(self.workdir / self.sub(a.same_as), self.workdir.resolve(),
+                                 self.walls.layers.uid)
+            if want is None:
                 self.check(judge.simple(step.line, "expect_file", f"the file {a.path}",
                                         f"the submission has no file {a.same_as} to compare "
                                         "it with", a))
                 return
 
         def content() -> bytes | None:
-            if not path.is_relative_to(self.workdir.resolve()) or not path.is_file():
+            if not path.is_relative_to(self.workdir.resolve()):
                 return None
-            with contextlib.suppress(OSError):
-                return path.read_bytes()
-            return None
+            return read_own_file(path, self.workdir.resolve(), self.walls.layers.uid)
 
         procs.wait_for(lambda: content() is not None and (want is None or content() == want),
                        self.within(a.within))
@@ -70,6 +70,23 @@ class Actions(ProgramSteps, NetworkSteps):
             self.run(step.children)
         self.vars.pop("i", None)
 
+
+
+def read_own_file(path: Path, within: Path, uid: int | None) -> bytes | None:
+    """A regular file the program made, read without following a link it may swap in
+    meanwhile: the file actually opened must lie in its directory (and be its uid's),
+    or the grader would show a student a file only root may read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        real = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        if (not stat.S_ISREG(st.st_mode) or not real.is_relative_to(within)
+                or (uid is not None and st.st_uid != uid)):
+            return None
+        return f.read(64 << 20)
 
 
 HANDLERS: dict[str, Callable[[Actions, Step, Any], None]] = {

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
-import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness import procs
+from harness import procs, sandbox
 from harness.i18n import _
 from harness.peers import Conn, Listener
 from harness.spec import Spec, Step, substitute
@@ -34,8 +32,9 @@ class BehaviourFailed(Exception):
 class RunContext:
     def __init__(self, spec: Spec, builds: dict[str, Built | BuildFailure], workdir: Path,
                  private: Path, port: int, transcript: Transcript, capture: Any,
-                 slow: float) -> None:
+                 slow: float, walls: sandbox.RunWalls = sandbox.NO_WALLS) -> None:
         self.spec = spec
+        self.walls = walls
         self.builds = builds
         self.workdir = workdir
         self.private = private
@@ -125,9 +124,7 @@ class RunContext:
 
     def kill_programs(self) -> None:
         for p in self.started:
-            if p.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(p.pid, signal.SIGKILL)
+            p.kill()
 
     def reap_programs(self) -> None:
         for p in self.started:

@@ -176,7 +176,8 @@ def _section(i: int, o: Outcome) -> list[str]:
         out.append(_pre("\n".join(_cut(lines, MAX_FRAMES)), "packets"))
     if o.pcap:
         out.append(f"<p>{_esc(_('pcap (open with Wireshark):'))} <code>{_esc(o.pcap)}</code></p>")
-    out.append("<p>" + _esc(_("isolation: {how}").format(how=o.isolation)) + "</p>")
+    how = f"{o.isolation}; sandbox: {o.walls}" if o.walls else o.isolation
+    out.append("<p>" + _esc(_("isolation: {how}").format(how=how)) + "</p>")
     if o.notes:
         out += ["<ul class=\"notes\">", *(f"<li>{_esc(n)}</li>" for n in o.notes), "</ul>"]
     out.append("</section>")

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.i18n import _
+from harness.limits import wall_limit
 from harness.steps import (
     Count,
     ExpectData,
@@ -207,7 +208,7 @@ def exit_status(line: int, args: StepArgs, program: str, status: str | None,
     desc = f"{program} {want}"
     if status is None:
         return _fail(line, "expect_exit", desc, want,
-                     _("still running after {s} s").format(s=f"{seconds:g}"), args)
+                     wall_limit(seconds), args)
     if want_signal and signal != want_signal:
         return _fail(line, "expect_exit", desc, want, _ended(status, signal is not None), args)
     if want_code is not None and code != want_code:

@@ -32,6 +32,7 @@ class Outcome:
     frames: tuple[Frame, ...] = ()
     pcap: str | None = None
     isolation: str = ""
+    walls: str = ""  # the sandbox layers that ran, and those skipped
     notes: tuple[str, ...] = ()
     error: str = ""
     names: dict[int, str] = field(default_factory=dict)  # port -> who (for reports)
@@ -75,7 +76,8 @@ class Outcome:
             "assignment": self.assignment, "status": self.status, "score": self.score,
             "max_score": self.max_score, "visibility": self.visibility,
             "checks": [c.as_dict() for c in self.checks],
-            "isolation": self.isolation, "notes": list(self.notes), "pcap": self.pcap,
+            "isolation": self.isolation, "sandbox": self.walls, "notes": list(self.notes),
+            "pcap": self.pcap,
             "error": self.error,
         }
 

@@ -18,7 +18,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from harness.transcript import Transcript
 
@@ -27,7 +27,7 @@ RECEIVE_CAP = 64 << 20  # bytes kept per connection; more is drained and counted
 
 class Conn:
     def __init__(self, name: str, sock: socket.socket, transcript: Transcript,
-                 remote_port: int, first: bytes | None = None) -> None:
+                 remote_port: int, first: Sequence[bytes] = ()) -> None:
         self.name = name
         self.sock = sock
         self.proto = "udp" if sock.type == socket.SOCK_DGRAM else "tcp"
@@ -35,10 +35,10 @@ class Conn:
         # given, not asked: the peer may already have reset the connection
         self.remote_port = remote_port
         self._transcript = transcript
-        self.received = bytearray(first or b"")
-        self.datagrams: list[bytes] = [first] if first is not None else []
-        if first is not None:
-            transcript.add(name, "received", first)
+        self.received = bytearray(b"".join(first))
+        self.datagrams: list[bytes] = list(first)
+        for d in first:
+            transcript.add(name, "received", d)
         self.eof = False
         self.reset = False
         self.overflow = 0  # bytes received past RECEIVE_CAP (not kept)
@@ -219,7 +219,7 @@ class Listener:
             own.bind(self.sock.getsockname())
             own.connect(addr)
             self._transcript.add(name, "accepted", note=f"first datagram from port {addr[1]}")
-            return Conn(name, own, self._transcript, addr[1], first)
+            return Conn(name, own, self._transcript, addr[1], [first, *self._queued(addr)])
         try:
             sock, addr = self.sock.accept()
         except OSError as exc:  # e.g. the client reset before it was accepted
@@ -227,6 +227,20 @@ class Listener:
             return None
         self._transcript.add(name, "accepted", note=f"from port {addr[1]}")
         return Conn(name, sock, self._transcript, addr[1])
+
+    def _queued(self, addr: tuple[str, int]) -> list[bytes]:
+        """Datagrams from `addr` that reached the listener before its own socket was
+        connected (a client sending three at once): theirs, in order. A datagram from
+        another sender stops the drain and stays for a later accept."""
+        out: list[bytes] = []
+        while True:
+            try:
+                _, sender = self.sock.recvfrom(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+            except OSError:  # nothing queued (or an ICMP error): done
+                return out
+            if sender != addr:
+                return out
+            out.append(self.sock.recv(65536))
 
     def close(self) -> None:
         self.sock.close()

@@ -125,6 +125,13 @@ def _budget(todo: tuple[Step, ...], slow: float) -> float:
     return total
 
 
+def _kept_from_programs(s: options.Settings) -> tuple[Path, ...]:
+    """The submission's original and where results go: not for the program's eyes."""
+    outs = (s.json, s.gradescope, s.prairielearn, s.html, s.classroom, s.artifacts)
+    return tuple(p.resolve().parent for p in outs if p is not None) + tuple(
+        p.resolve() for p in (s.submission,) if p is not None)
+
+
 class BehaviourItem(pytest.Item):
     def __init__(self, *, spec: Spec, behaviour: Behaviour, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -144,7 +151,8 @@ class BehaviourItem(pytest.Item):
         artifacts = settings.artifacts or Path(tempfile.gettempdir()) / "sockgrade-artifacts"
         outcome = run_behaviour(self.spec, self.behaviour, RunConfig(
             build_dir=self.config.stash[BUILDS].dir, builds=builds, artifacts=artifacts,
-            slow=settings.slow, isolation=settings.isolation, keep_pcap=settings.keep_pcap))
+            slow=settings.slow, isolation=settings.isolation, keep_pcap=settings.keep_pcap,
+            hide=_kept_from_programs(settings)))
         self.user_properties.append((PROPERTY, outcome.to_dict()))
         if outcome.status != "passed":
             raise BehaviourFailure(outcome)

@@ -5,7 +5,10 @@ Rules this module keeps:
   is line-buffered there, so `printf("...\\n")` arrives at once. stderr goes to a file
   of its own so the two streams can be checked apart.
 - Output is drained continuously by a thread (a program that prints a lot must never
-  block on a full pty); what it printed is kept up to OUTPUT_CAP bytes.
+  block on a full pty); what it printed is kept up to its output limit, and a program
+  that prints more is ended (an output limit, said as such).
+- The child is walled in by `sandbox.Jail` before exec; while it runs, the drain thread
+  samples its CPU time and data size, so its end can be told as the limit it hit.
 - Each program is a session leader (pexpect does setsid). Cleanup kills by pid only
   processes this run started: the program, its descendants, and anything left in the
   behaviour's own network namespace; then reaps every one of them.
@@ -31,10 +34,10 @@ from pathlib import Path
 import pexpect
 import psutil
 
-from harness.i18n import _
+from harness import limits as lim
+from harness.sandbox import Jail
 from harness.transcript import Transcript
 
-OUTPUT_CAP = 1 << 20
 _PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -73,30 +76,34 @@ def signal_number(name: str) -> int:
         raise ValueError(f"unknown signal {name!r}") from None
 
 
-def signal_name(num: int) -> str:
-    try:
-        return signal.Signals(num).name
-    except ValueError:
-        return f"signal {num}"
+signal_name = lim.signal_name
 
 
 @dataclass(frozen=True)
 class ExitStatus:
     code: int | None
     signal: int | None
+    limit: str = ""  # the limit it hit ('cpu', 'memory', 'output', ...), if any
+    limits: lim.Limits = lim.DEFAULT
 
     def describe(self) -> str:
-        if self.signal is not None:
-            return _("killed by {signal}").format(signal=signal_name(self.signal))
-        return _("exited with code {code}").format(code=self.code)
+        return lim.describe_end(self.code, self.signal, self.limit, self.limits)
 
 
 class Program:
     """One running student program."""
 
     def __init__(self, name: str, argv: list[str], cwd: Path, env: dict[str, str],
-                 stderr_path: Path, transcript: Transcript) -> None:
+                 stderr_path: Path, transcript: Transcript, jail: Jail | None = None,
+                 oom_kills: Callable[[], int] = lambda: 0) -> None:
         self.name = name
+        self.limits = jail.limits if jail is not None else lim.DEFAULT
+        self._oom_kills = oom_kills
+        self._oom_before = oom_kills()
+        self._cpu = 0.0
+        self._data_mib = 0.0
+        self._killed = False  # the harness sent SIGKILL
+        self._over_cap = False
         self.argv = argv
         self._transcript = transcript
         self._stderr_path = stderr_path
@@ -116,6 +123,8 @@ class Program:
             with contextlib.suppress(OSError):
                 fcntl.ioctl(0, termios.TIOCNOTTY)
             default_signals()
+            if jail is not None:
+                jail.in_child()
 
         self._child = pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), env=env, echo=False,
                                     preexec_fn=in_child, dimensions=(24, 200))
@@ -139,6 +148,7 @@ class Program:
             try:
                 ready, _, _ = select.select([fd], [], [], 0.2)
                 if not ready:
+                    self._sample()
                     continue
                 chunk = os.read(fd, 65536)
             except (OSError, ValueError):
@@ -147,11 +157,38 @@ class Program:
                 return
             chunk = chunk.replace(b"\r\n", b"\n")  # the pty's ONLCR, not the program's
             with self._lock:
-                room = OUTPUT_CAP - len(self._out)
+                room = self.limits.output - len(self._out)
                 self._out += chunk[:room]
                 self.truncated = self.truncated or len(chunk) > room
             if not self.truncated:
                 self._transcript.add(self.name, "stdout", chunk)
+            elif not self._over_cap and self.status is None:
+                self._over_cap = True  # before the kill, so its end is told as this
+                self.kill()
+            self._sample()
+
+    def _sample(self) -> None:
+        """CPU seconds and data MiB of the program itself, while it runs."""
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            with open(f"/proc/{self.pid}/stat") as f:
+                fields = f.read().rsplit(") ", 1)[1].split()
+            self._cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            with open(f"/proc/{self.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmData:"):
+                        self._data_mib = max(self._data_mib, int(line.split()[1]) / 1024)
+        with contextlib.suppress(OSError):
+            if (os.stat(self._stderr_path).st_size > self.limits.output and not self._over_cap
+                    and self.status is None):
+                self._over_cap = True
+                self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL from the harness (its end is then not the student's doing)."""
+        if self.status is None:  # not poll(): the drain thread calls this too
+            self._killed = not self._over_cap
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
 
     def stdout(self) -> bytes:
         with self._lock:
@@ -160,15 +197,40 @@ class Program:
     def stderr(self) -> bytes:
         try:
             with open(self._stderr_path, "rb") as f:
-                return f.read(OUTPUT_CAP)
+                return f.read(self.limits.output)
         except OSError:
             return b""
 
     def poll(self) -> ExitStatus | None:
-        if self.status is None and not self._child.isalive():
-            self.status = ExitStatus(self._child.exitstatus, self._child.signalstatus)
+        if self.status is None:
+            self._sample()  # the last look before it may be gone
+        if self.status is None and self._ended():
+            code, sig = self._child.exitstatus, self._child.signalstatus
+            ev = lim.Evidence(cpu_seconds=self._cpu, data_mib=self._data_mib,
+                              killed_by_harness=self._killed, output_cap=self._over_cap,
+                              oom_killed=self._oom_kills() > self._oom_before,
+                              stderr_tail=self.stderr()[-4096:])
+            self.status = ExitStatus(code, sig, lim.limit_hit(code, sig, self.limits, ev),
+                                     self.limits)
             self._transcript.add(self.name, "ended", note=self.status.describe())
         return self.status
+
+    def _ended(self) -> bool:
+        """Reap with wait4 rather than pexpect's waitpid: its rusage tells the peak
+        memory, which is how a crash after a failed malloc is known as a memory limit."""
+        try:
+            pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            return not self._child.isalive()  # reaped already (pexpect knows how it ended)
+        if pid == 0:
+            return False
+        self._data_mib = max(self._data_mib, usage.ru_maxrss / 1024)
+        code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        for obj in (self._child, self._child.ptyproc):  # so pexpect knows it is over
+            obj.status, obj.exitstatus, obj.signalstatus = status, code, sig
+            obj.terminated = True
+        return True
 
     def settle_output(self, seconds: float = 1.0) -> None:
         """After exit: wait until what it printed last has been read from the pty (a
@@ -186,6 +248,7 @@ class Program:
         program being frozen must not race it)."""
         if self.poll() is not None:
             return
+        self._killed = self._killed or num == signal.SIGKILL
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, num)
         self._transcript.add(self.name, "signal", note=signal_name(num))
@@ -205,8 +268,7 @@ class Program:
     def close(self) -> None:
         """Kill (if still running), reap and release the pty."""
         if self.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
+            self.kill()
             self.wait(5)
         with contextlib.suppress(Exception):
             self._child.close(force=True)
@@ -291,3 +353,20 @@ def kill_and_reap(pids: Iterable[int], deadline: float = 5.0) -> list[int]:
 
 def _exists(pid: int) -> bool:
     return state(pid) not in ("", "Z")
+
+
+def reap_strays(uid: int | None) -> list[int]:
+    """Reap our zombie children left by a run (daemons reparented to us, the subreaper),
+    so they never fill the process table or a uid's process count: those of the run's
+    uid, or every zombie child when programs run as ours."""
+    reaped = []
+    with contextlib.suppress(psutil.Error):
+        for child in psutil.Process().children():
+            with contextlib.suppress(psutil.Error, ChildProcessError, OSError):
+                if child.status() != psutil.STATUS_ZOMBIE:
+                    continue
+                if uid is not None and child.uids().real != uid:
+                    continue
+                if os.waitpid(child.pid, os.WNOHANG)[0]:
+                    reaped.append(child.pid)
+    return reaped

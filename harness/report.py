@@ -114,7 +114,8 @@ def render_failure(o: Outcome) -> str:
         if c.skipped:
             lines.append(_("  not checked here: {what} ({why})").format(what=c.description,
                                                                       why=c.skipped))
-    lines.append(_("  isolation: {how}").format(how=o.isolation))
+    how = f"{o.isolation}; sandbox: {o.walls}" if o.walls else o.isolation
+    lines.append(_("  isolation: {how}").format(how=how))
     lines += [_("  note: {note}").format(note=n) for n in o.notes]
     return "\n".join(lines)
 

@@ -9,9 +9,12 @@ Rules this module keeps:
   and records.
 - Every wait is bounded by the step's own time (scaled by `slow`); nothing waits on a
   fixed sleep for a program.
-- Teardown always runs and leaves nothing: every process of the run killed and reaped,
-  sockets closed, namespace left, working directory removed. A harness bug is an
-  `error` outcome, never the student's failure.
+- Teardown always runs and leaves nothing: every process of the run killed (the whole
+  cgroup where there is one) and reaped, sockets closed, namespace left, cgroup and
+  working directory removed. A harness bug is an `error` outcome, never the student's
+  failure.
+- Programs run inside `sandbox` walls; which ones ran is said in the outcome (`walls`),
+  and a wall this machine cannot build is named there as skipped.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import netns, procs, sockstate
+from harness import cgroup, netns, procs, sandbox, sockstate
 from harness.actions import Actions, BehaviourFailed
+from harness.limits import DEFAULT
 from harness.outcome import Outcome
 from harness.spec import Behaviour, Spec
 from harness.submission import BuildFailure, Built
@@ -44,6 +48,7 @@ class RunConfig:
     isolation: str = "auto"  # auto | netns | host
     keep_pcap: str = "failed"  # failed | always | never
     extra_notes: tuple[str, ...] = field(default=())
+    hide: tuple[Path, ...] = field(default=())  # results, submission: kept from programs
 
 
 def _host_port(wanted: int) -> int:
@@ -71,6 +76,8 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
     actions: Actions | None = None
     error = ""
     isolation = "none"
+    cg: cgroup.RunCgroup | None = None
+    walls_said = ""
     try:
         shutil.copytree(config.build_dir, workdir, symlinks=True, dirs_exist_ok=True)
         port = spec.port
@@ -91,15 +98,23 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
             port = _host_port(spec.port)
             isolation = "host loopback"
         capture = _start_capture(t0_wall, ns is not None, notes)
+        walls, cg, walls_said = _walls(spec, config, workdir)
         actions = Actions(spec, config.builds, workdir, private, port, transcript, capture,
-                          config.slow)
+                          config.slow, walls)
+        sandbox.give(workdir, walls.layers.uid)  # after the spec's files are written
         with contextlib.suppress(BehaviourFailed):  # the failed check is recorded
             actions.run(behaviour.steps)
     except Exception:  # noqa: BLE001 - a harness bug must become an 'error' outcome
         error = traceback.format_exc()
     finally:
         ended_at = transcript.now()
-        leftovers = _teardown(actions, ns)
+        leftovers = _teardown(actions, ns, cg)
+        if cg is not None:
+            if cg.pids_limited():
+                notes.append(f"the programs hit the process limit ({cg.describe()}): a "
+                             "fork() failed")
+            notes += cg.close()
+        procs.reap_strays(sandbox.slot_uid())
         # read before the private directory (stderr files) goes
         outputs = actions.outputs() if actions is not None else {}
         if leftovers:
@@ -141,7 +156,7 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
         score=score, max_score=behaviour.points, visibility=behaviour.visibility,
         checks=tuple(checks), events=tuple(e.trimmed(KEEP) for e in transcript.snapshot()),
         frames=tuple(f.trimmed(KEEP) for f in frames),
-        pcap=pcap, isolation=isolation,
+        pcap=pcap, isolation=isolation, walls=walls_said,
         notes=tuple(notes), error=error,
         names=actions.port_names() if actions is not None else {},
         outputs=outputs, ended_at=ended_at,
@@ -161,15 +176,45 @@ def _start_capture(t0_wall: float, isolated: bool, notes: list[str]):  # type: i
         return None
 
 
-def _teardown(actions: Actions | None, ns: netns.NetNamespace | None) -> list[int]:
+def _walls(spec: Spec, config: RunConfig,
+           workdir: Path) -> tuple[sandbox.RunWalls, cgroup.RunCgroup | None, str]:
+    """The run's sandbox: layers, its cgroup, what to hide; and how to say them."""
+    layers = sandbox.layers()
+    limits = [p.limits for p in spec.programs.values()] or [DEFAULT]
+    cg = None
+    said = layers.names()
+    try:
+        # the largest program's ceiling: several programs at once are a server and its
+        # clients, of which only the server forks
+        cg = cgroup.RunCgroup(max(x.processes for x in limits) + 4 * (len(limits) - 1),
+                              sum(x.memory for x in limits))
+        said.append(cg.describe())
+    except (cgroup.CgroupUnavailable, OSError) as exc:
+        said.append("child subreaper (no cgroup: " + str(exc) + ")")
+    root = Path(__file__).resolve().parent.parent
+    hide = sandbox.hideable([root, spec.path.resolve().parent, *config.hide],
+                            keep=[workdir, Path(sandbox.python3())])
+    said += [f"skipped: {s}" for s in layers.skipped]
+    walls = sandbox.RunWalls(layers, cg.procs_files() if cg else (), hide,
+                             cg.oom_kills if cg else (lambda: 0),
+                             pids_cgroup=cg is not None and cg.counts_pids())
+    return walls, cg, ", ".join(said)
+
+
+def _teardown(actions: Actions | None, ns: netns.NetNamespace | None,
+              cg: cgroup.RunCgroup | None) -> list[int]:
     """Kill and reap everything the run started; return pids that survived (none)."""
     started = actions.program_pids() if actions is not None else []
     # found before anything dies: a dead parent no longer lists its children
     others = procs.descendants(started) | set(ns.pids() if ns is not None else [])
+    if cg is not None:
+        others |= cg.pids()
     others -= set(started)
     if actions is not None:
         actions.close_peers()
         actions.kill_programs()
+    if cg is not None:
+        cg.kill()  # the whole tree at once: a fork bomb cannot outrun it
     left = procs.kill_and_reap(others)
     if actions is not None:
         actions.reap_programs()

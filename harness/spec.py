@@ -22,6 +22,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from harness import yamlsource
+from harness.limits import DEFAULT as DEFAULT_LIMITS
+from harness.limits import Limits
 from harness.steps import STEPS, Accept, Listen, Regex, Repeat, StepArgs, Text
 from harness.yamlsource import Located
 
@@ -42,6 +44,9 @@ class ProgramDef(BaseModel):
     ready: Literal["listen", "none"] | ReadyOutput | None = Field(
         None, description="When it counts as started. Default: servers listen on {port}."
     )
+    limits: Limits = Field(DEFAULT_LIMITS,
+                           description="Resource ceilings (a backstop; defaults suit any "
+                           "correct program).")
 
     def default_args(self) -> list[str]:
         if self.args is not None:

@@ -7,6 +7,8 @@ Rules this module keeps:
   directory first, and every behaviour runs in its own copy of that.
 - A build that fails is a `BuildFailure` carrying the compiler's own message; it never
   raises, so the behaviours that need the program fail with that message.
+- A Makefile is the student's code too: builds run as the slot's uid (owning the build
+  directory), with no_new_privs and rlimits, never as root.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import sandbox
 from harness.i18n import _
+from harness.limits import DEFAULT
 
 BUILD_SECONDS = 60
 GCC_FLAGS = ("-Wall", "-pthread")
@@ -44,7 +48,7 @@ class BuildFailure:
 
 
 def python3() -> str:
-    return shutil.which("python3") or sys.executable
+    return sandbox.python3() if os.geteuid() == 0 else shutil.which("python3") or sys.executable
 
 
 def copy_submission(submission: Path, into: Path) -> None:
@@ -54,14 +58,19 @@ def copy_submission(submission: Path, into: Path) -> None:
 
 
 def _run(argv: list[str], cwd: Path) -> tuple[int, str]:
+    layers = sandbox.layers()
+    sandbox.give(cwd, layers.uid)
+    jail = sandbox.Jail(layers, DEFAULT, str(cwd), build=True)
     try:
         proc = subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=BUILD_SECONDS, env=build_env())
+                              timeout=BUILD_SECONDS, env=build_env(), preexec_fn=jail.in_child)
     except subprocess.TimeoutExpired:
         return 124, _("{command}: did not finish within {s} s").format(
             command=" ".join(argv), s=BUILD_SECONDS)
     except OSError as exc:
         return 127, f"{argv[0]}: {exc.strerror}"
+    finally:  # back to us: no later run of the program may change what is built
+        sandbox.give(cwd, os.getuid() if layers.uid is not None else None)
     text = (proc.stdout + proc.stderr).decode("utf-8", "replace")
     return proc.returncode, text
 

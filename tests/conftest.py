@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -14,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from harness import netns
+from harness import cgroup, netns, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # `sockgrade` subprocesses inherit it through the environment.
 if "SOCKGRADE_SUITE_TMP" not in os.environ:
     os.environ["SOCKGRADE_SUITE_TMP"] = tempfile.mkdtemp(prefix="sockgrade-suite-")
+    # passable (not listable) for a program's own uid where no private /tmp hides it
+    os.chmod(os.environ["SOCKGRADE_SUITE_TMP"], 0o711)
     os.environ["TMPDIR"] = os.environ["SOCKGRADE_SUITE_TMP"]
 SUITE_TMP = Path(os.environ["SOCKGRADE_SUITE_TMP"])
 tempfile.tempdir = str(SUITE_TMP)
@@ -83,12 +87,60 @@ def _stray_dirs() -> list[str]:
     return sorted(p.name for p in SUITE_TMP.glob("sockgrade-*") if p.name not in kept)
 
 
+def _free_slot_uids() -> set[int]:
+    """Slot uids no grader holds right now: nothing may still belong to them."""
+    free = set()
+    for lock in sandbox.SLOT_DIR.glob("*.lock") if sandbox.SLOT_DIR.is_dir() else []:
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            free.add(sandbox.BASE_UID + int(lock.stem))
+        except (OSError, ValueError):
+            pass  # held: a grader is running (ours or someone else's)
+        finally:
+            os.close(fd)
+    return free
+
+
+def _sandbox_leftovers() -> list[str]:
+    """Anything of a slot uid no grader holds: processes, SysV IPC, /tmp and /dev/shm
+    entries; and cgroups of graders that have ended."""
+    free = _free_slot_uids()
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            uid = os.stat(f"/proc/{pid}").st_uid
+        except OSError:
+            continue
+        if uid in free:
+            found.append(f"process {pid} of uid {uid}")
+    for kind in ("shm", "sem", "msg"):
+        try:
+            head, *rows = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()
+        except OSError:
+            continue
+        col = head.split().index("uid")
+        found += [f"SysV {kind} {r.split()[1]}" for r in rows if int(r.split()[col]) in free]
+    for d in (Path("/tmp"), Path("/dev/shm")):
+        with contextlib.suppress(OSError):
+            found += [f"file {p}" for p in d.iterdir() if p.lstat().st_uid in free]
+    for cg in cgroup.leftovers():
+        owner = Path(cg).name.removeprefix(cgroup.PREFIX).split("-")[0]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            found.append(f"cgroup {cg}")
+    return found
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """The suite's own leftover check: no student process, no named namespace remains."""
     if hasattr(session.config, "workerinput"):
         return  # the controller checks once, after every worker has finished
     problems = [f"process left running: {p}" for p in _our_leftovers()]
     problems += [f"temporary directory left: {d}" for d in _stray_dirs()]
+    problems += [f"sandbox leftover: {x}" for x in _sandbox_leftovers()]
     netns_dir = Path("/var/run/netns")
     if netns_dir.is_dir() and any(netns_dir.iterdir()):
         problems.append(f"network namespaces left: {sorted(os.listdir(netns_dir))}")

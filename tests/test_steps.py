@@ -1061,6 +1061,7 @@ def test_expect_datagram_and_a_foreign_sender(tmp_path: Path) -> None:
       tcp_echo: {role: server}
       connected: {role: client}
       unconnected: {role: client}
+      burst: {role: client}
     behaviours:
       - id: whole
         title: three datagrams come back as three
@@ -1119,6 +1120,15 @@ def test_expect_datagram_and_a_foreign_sender(tmp_path: Path) -> None:
           - start: tcp_echo
           - connect: c
           - send: {conn: c, text: "x", foreign: true}
+      - id: burst_before_accept
+        title: three datagrams sent at once reach the harness's listener
+        steps:
+          - listen: {listener: U, proto: udp}
+          - start: burst
+          - accept: {listener: U, conn: u}
+          - expect_datagram: {conn: u, text: "1"}
+          - expect_datagram: {conn: u, text: "22"}
+          - expect_datagram: {conn: u, text: "333"}
       - id: no_second_datagram
         title: one datagram sent, two expected
         steps:
@@ -1146,8 +1156,14 @@ def test_expect_datagram_and_a_foreign_sender(tmp_path: Path) -> None:
     graded = grade(tmp_path, spec, udp_echo=server.format(size=65536),
                    udp_short=server.format(size=5),
                    connected=client.format(how="s.connect((sys.argv[1], int(sys.argv[2])))"),
-                   unconnected=client.format(how="pass"), tcp_echo=TCP_SERVER + ECHO_LOOP)
-    expect_all(graded, {"whole", "connected_ignores_a_stranger"})
+                   unconnected=client.format(how="pass"), tcp_echo=TCP_SERVER + ECHO_LOOP,
+                   burst="""\
+                   import socket, sys
+                   s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                   for m in (b"1", b"22", b"333"):
+                       s.sendto(m, (sys.argv[1], int(sys.argv[2])))
+                   """)
+    expect_all(graded, {"whole", "connected_ignores_a_stranger", "burst_before_accept"})
     assert [c["step"] for c in passed(graded, "whole")][-4:] == [
         "expect_datagram", "expect_datagram", "expect_datagram", "expect_nothing"]
     assert "first 5 of 15 bytes" in failure(graded, "cut_short", "expect_datagram")["actual"]

@@ -1,0 +1,250 @@
+"""The walls around a student program, set up in the child between fork and exec.
+
+Rules this module keeps:
+- Layers, each used only where the machine allows it and each named in `Layers.names()`
+  so the report says which ran: rlimits (always), no_new_privs (always), a dedicated uid
+  per parallel slot (root only), private IPC and mount namespaces with private /tmp,
+  /dev/shm and a /proc that shows only the program's own processes (root only).
+- The uid is BASE_UID + slot, where a slot is an flock'ed file held for the life of this
+  process: two graders at once (xdist workers, batch jobs, nested test runs) never
+  share a uid, so a per-uid process limit counts one run only. No passwd entry is
+  needed; the gid is the same number and there are no supplementary groups.
+- What the harness must keep from the program (its own files, the specs, the results)
+  is covered by an empty read-only tmpfs in the program's mount namespace, on top of
+  file modes the program's uid cannot write anyway.
+- `in_child` runs after fork: only system calls, no locks, no imports, no threads.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import os
+import resource
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.limits import DEFAULT, Limits
+
+BASE_UID = 3_000_000
+SLOTS = 256
+SLOT_DIR = Path("/run/sockgrade-slots")
+ENV_KEYS = ("PATH", "HOME", "LANG", "TERM")
+
+_CLONE_NEWNS = 0x00020000
+_CLONE_NEWIPC = 0x08000000
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_BIND, _MS_REC, _MS_PRIVATE = (
+    1, 2, 4, 4096, 16384, 1 << 18)
+_PR_SET_NO_NEW_PRIVS = 38
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_slot_fd: int | None = None
+_slot: int | None = None
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _mount(src: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+    _check(_libc.mount(src.encode(), target.encode(), fstype.encode() if fstype else None,
+                       ctypes.c_ulong(flags), data.encode() if data else None),
+           f"mount {target}")
+
+
+def slot() -> int | None:
+    """This process's slot (0..SLOTS-1), held until it exits; None when not root."""
+    global _slot_fd, _slot
+    if _slot is not None or os.geteuid() != 0:
+        return _slot
+    SLOT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for n in range(SLOTS):
+        fd = os.open(SLOT_DIR / f"{n}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        _slot_fd, _slot = fd, n
+        return n
+    return None
+
+
+def slot_uid() -> int | None:
+    n = slot()
+    return None if n is None else BASE_UID + n
+
+
+def clean_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Only what a program needs: nothing of the harness's own environment."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+           "TERM": "dumb"}
+    env.update(extra or {})
+    return env
+
+
+def give(path: Path, uid: int | None) -> None:
+    """Make a working copy the program's own (every file, links not followed)."""
+    if uid is None:
+        return
+    os.chown(path, uid, uid, follow_symlinks=False)
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Which walls this machine allows (probed once per process)."""
+
+    uid: int | None
+    namespaces: bool  # IPC + mount (private /tmp, /dev/shm, /proc, hidden paths)
+    skipped: tuple[str, ...] = ()
+
+    def names(self) -> list[str]:
+        out = ["rlimits", "no_new_privs"]
+        if self.uid is not None:
+            out.append(f"uid {self.uid}")
+        if self.namespaces:
+            out.append("private IPC, /tmp, /dev/shm and /proc")
+        return out
+
+
+@dataclass(frozen=True)
+class Jail:
+    """Everything `in_child` does for one program start."""
+
+    layers: Layers
+    limits: Limits
+    cwd: str
+    join: tuple[str, ...] = ()  # cgroup.procs files to enter
+    hide: tuple[str, ...] = ()  # directories covered by an empty tmpfs
+    build: bool = False  # a build: no CPU/NPROC ceilings of a run, no namespaces
+    pids_cgroup: bool = False  # the cgroup counts processes (so it, not NPROC, says so)
+
+    def in_child(self) -> None:
+        for procs_file in self.join:
+            with open(procs_file, "w") as f:
+                f.write("0")
+        self._rlimits()
+        if self.layers.namespaces and not self.build:
+            self._namespaces()
+        uid = self.layers.uid
+        if uid is not None:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+        _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
+        if self.layers.namespaces and not self.build:
+            os.chdir(self.cwd)  # the bind mount's view (the old one works as well)
+
+    def _rlimits(self) -> None:
+        lim = self.limits
+        mib = 1 << 20
+        pairs = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_NOFILE, lim.open_files),
+                 (resource.RLIMIT_FSIZE, lim.file_size * mib)]
+        if not self.build:
+            pairs.append((resource.RLIMIT_DATA, lim.memory * mib))
+        for which, value in pairs:
+            resource.setrlimit(which, (value, value))
+        cpu = int(lim.cpu + 0.999) if not self.build else 120
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        if self.layers.uid is not None:  # counts the slot uid's processes: this run's
+            nproc = lim.processes + (8 if self.pids_cgroup else 0)
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+
+    def _namespaces(self) -> None:
+        _check(_libc.unshare(_CLONE_NEWIPC | _CLONE_NEWNS), "unshare(IPC, mount)")
+        _mount("none", "/", None, _MS_REC | _MS_PRIVATE, None)
+        for d in self.hide:
+            _mount("tmpfs", d, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV, "size=4k,mode=755")
+        keep = os.open(self.cwd, os.O_PATH | os.O_DIRECTORY)
+        _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, "size=64m,mode=1777")
+        if self.cwd.startswith("/tmp/"):
+            os.makedirs(self.cwd, mode=0o755, exist_ok=True)
+            _mount(f"/proc/self/fd/{keep}", self.cwd, None, _MS_BIND, None)
+        os.close(keep)
+        if os.path.isdir("/dev/shm"):
+            _mount("tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, "size=16m,mode=1777")
+        # its own processes only: the harness's command line and others' stay unseen
+        _mount("proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV, "hidepid=2")
+
+
+def hideable(paths: Sequence[Path], keep: Sequence[Path]) -> tuple[str, ...]:
+    """Directories to cover: existing, not /, not /tmp (private anyway), and never one
+    holding something the program needs (its working copy, the interpreter)."""
+    out: list[Path] = []
+    keep_r = [Path(os.path.realpath(k)) for k in keep]
+    for d in sorted({Path(os.path.realpath(p)) for p in paths}, key=lambda x: len(x.parts)):
+        if not d.is_dir() or d == Path("/") or d.is_relative_to("/tmp"):
+            continue
+        if any(k.is_relative_to(d) for k in keep_r) or any(d.is_relative_to(o) for o in out):
+            continue  # needed by the program, or covered already
+        out.append(d)
+    return tuple(map(str, out))
+
+
+_layers: Layers | None = None
+
+
+def layers() -> Layers:
+    """Probe once: start /bin/true inside every wall; drop those that fail."""
+    global _layers
+    if _layers is not None:
+        return _layers
+    skipped = []
+    uid = slot_uid()
+    if uid is None:
+        skipped.append("a uid of its own (needs root)")
+    namespaces = False
+    if os.geteuid() == 0:
+        namespaces = _works(Jail(Layers(uid, True), DEFAULT, "/"))
+        if not namespaces:
+            skipped.append("private IPC, /tmp, /dev/shm and /proc (no mount namespace)")
+            if uid is not None and not _works(Jail(Layers(uid, False), DEFAULT, "/")):
+                skipped.append("a uid of its own (setuid failed)")
+                uid = None
+    else:
+        skipped.append("private IPC, /tmp, /dev/shm and /proc (needs root)")
+    _layers = Layers(uid, namespaces, tuple(skipped))
+    return _layers
+
+
+def _works(jail: Jail) -> bool:
+    true = shutil.which("true") or "/bin/true"
+    try:
+        return subprocess.run([true], preexec_fn=jail.in_child, timeout=10,
+                              stdin=subprocess.DEVNULL, capture_output=True).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def python3() -> str:
+    """An interpreter the program's uid can run: the system's, not one under /root."""
+    for cand in ("/usr/bin/python3", "/usr/local/bin/python3"):
+        if os.access(cand, os.X_OK):
+            return cand
+    return shutil.which("python3") or "python3"
+
+
+@dataclass(frozen=True)
+class RunWalls:
+    """What one behaviour run's programs share: the layers, its cgroup, what to hide."""
+
+    layers: Layers
+    join: tuple[str, ...] = ()
+    hide: tuple[str, ...] = ()
+    oom_kills: Callable[[], int] = lambda: 0
+    pids_cgroup: bool = False
+
+    def jail(self, limits: Limits, cwd: Path) -> Jail:
+        return Jail(self.layers, limits, str(cwd), self.join, self.hide,
+                    pids_cgroup=self.pids_cgroup)
+
+
+NO_WALLS = RunWalls(Layers(None, False))

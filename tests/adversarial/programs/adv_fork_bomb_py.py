@@ -1,0 +1,8 @@
+# Adversarial: fork bomb in Python (expected: bounded by the process limit).
+import os
+
+while True:
+    try:
+        os.fork()
+    except OSError:
+        pass

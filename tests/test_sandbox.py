@@ -1,0 +1,128 @@
+"""The sandbox's pieces: how a program's end is told (pure), the walls a child gets, the
+grader's own leftover check, and grading with walls missing (graceful degradation)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, _sandbox_leftovers, needs_netns
+from test_adversarial import running, write_spec
+
+from harness import cgroup, sandbox
+from harness.limits import DEFAULT, Evidence, Limits, describe_end, limit_hit
+from harness.runner import RunConfig, run_behaviour
+from harness.spec import load_spec
+from harness.submission import build, copy_submission
+
+SMALL = Limits.model_validate({"cpu": 1, "memory": 64, "output": 65536, "file_size": 1})
+
+
+@pytest.mark.parametrize(("code", "sig", "ev", "kind"), [
+    (None, signal.SIGXCPU, Evidence(), "cpu"),
+    (None, signal.SIGKILL, Evidence(cpu_seconds=0.9), "cpu"),  # SIGXCPU ignored
+    (None, signal.SIGKILL, Evidence(cpu_seconds=0.9, killed_by_harness=True), ""),
+    (None, signal.SIGXFSZ, Evidence(), "file_size"),
+    (None, signal.SIGKILL, Evidence(output_cap=True, killed_by_harness=True), "output"),
+    (None, signal.SIGSEGV, Evidence(data_mib=63), "memory"),  # malloc failed, unchecked
+    (1, None, Evidence(stderr_tail=b"...\nMemoryError\n"), "memory"),
+    (None, signal.SIGSEGV, Evidence(data_mib=3), ""),  # an ordinary crash
+    (0, None, Evidence(data_mib=63), ""),  # a clean exit is never a limit
+    (None, signal.SIGKILL, Evidence(oom_killed=True), "memory"),
+])
+def test_the_limit_a_program_hit(code: int | None, sig: int | None, ev: Evidence,
+                                 kind: str) -> None:
+    assert limit_hit(code, sig, SMALL, ev) == kind
+
+
+def test_an_end_says_how_and_which_limit() -> None:
+    assert describe_end(None, signal.SIGSEGV, "", SMALL) == "killed by SIGSEGV"
+    assert describe_end(3, None, "", SMALL) == "exited with code 3"
+    said = describe_end(None, signal.SIGXCPU, "cpu", SMALL)
+    assert said.startswith("killed by SIGXCPU — time limit (CPU)") and "1 s" in said
+    assert "64 KiB" in describe_end(None, signal.SIGKILL, "output", SMALL)
+    assert "64 MiB" in describe_end(1, None, "memory", SMALL)
+
+
+def test_defaults_are_far_above_a_correct_programs_needs() -> None:
+    assert DEFAULT.cpu >= 10 and DEFAULT.memory >= 512 and DEFAULT.processes >= 64
+    assert DEFAULT.open_files >= 256 and DEFAULT.output >= 1 << 20
+
+
+def _in_jail(code: str, jail: sandbox.Jail) -> str:
+    out = subprocess.run([sandbox.python3(), "-c", code], preexec_fn=jail.in_child,
+                         capture_output=True, text=True, timeout=30, cwd="/",
+                         env=sandbox.clean_env(Path("/")))
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the uid and namespace walls need root")
+def test_a_jailed_child_has_every_wall() -> None:
+    layers = sandbox.layers()
+    assert layers.uid is not None and layers.uid >= sandbox.BASE_UID
+    code = ("import os, resource as r; print(repr((os.getuid(), os.getgid(), os.getgroups(),"
+            " r.getrlimit(r.RLIMIT_NOFILE)[0], r.getrlimit(r.RLIMIT_CORE)[0],"
+            " r.getrlimit(r.RLIMIT_NPROC)[0], sorted(os.environ),"
+            " open('/proc/self/status').read().split('NoNewPrivs:')[1].split()[0],"
+            " os.readlink('/proc/self/ns/ipc'), len([p for p in os.listdir('/proc')"
+            " if p.isdigit()]) < 5)))")
+    got = _in_jail(code, sandbox.Jail(layers, SMALL, "/"))
+    uid, gid, groups, nofile, core, nproc, env, nnp, ipc, few = ast.literal_eval(got)
+    assert (uid, gid, groups) == (layers.uid, layers.uid, [])
+    assert (nofile, core, nproc) == (SMALL.open_files, 0, SMALL.processes)
+    assert env == ["HOME", "LANG", "PATH", "TERM"] and nnp == "1"
+    if layers.namespaces:
+        assert ipc != os.readlink("/proc/self/ns/ipc")
+        assert few  # /proc shows its own processes only
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="slot uids exist only as root")
+def test_the_leftover_check_sees_a_stray_file_of_a_free_slot_uid(tmp_path: Path) -> None:
+    # a slot nobody holds: the lock file exists and is free
+    probe = subprocess.run([sys.executable, "-c", "from harness import sandbox; "
+                            "print(sandbox.slot_uid())"], capture_output=True, text=True,
+                           cwd=ROOT, check=True)
+    uid = int(probe.stdout)  # that process has exited: its slot is free again
+    stray = Path("/tmp") / f"sockgrade-probe-{os.getpid()}"
+    stray.write_text("x")
+    try:
+        os.chown(stray, uid, uid)
+        assert f"file {stray}" in _sandbox_leftovers()
+    finally:
+        stray.unlink()
+    assert f"file {stray}" not in _sandbox_leftovers()
+
+
+@needs_netns
+@pytest.mark.parametrize("case", ["hundred_children", "daemon", "fd_exhaust", "cpu_spin"])
+def test_with_walls_missing_it_still_grades_and_says_what_it_skipped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """As if not root and in a container without cgroups: no uid of its own, no mount or
+    IPC namespace, the subreaper instead of a cgroup. Same verdicts; the walls said."""
+    monkeypatch.setattr(sandbox, "_layers", sandbox.Layers(
+        None, False, ("a uid of its own (needs root)",
+                      "private IPC, /tmp, /dev/shm and /proc (needs root)")))
+
+    def no_cgroup() -> Path:
+        raise cgroup.CgroupUnavailable("none here")
+
+    monkeypatch.setattr(cgroup, "_v2_parent", no_cgroup)
+    spec_path = write_spec(tmp_path, [case], tmp_path / "results.json")
+    spec = load_spec(spec_path)
+    build_dir = tmp_path / "build"
+    copy_submission(ROOT / "tests" / "adversarial" / "programs", build_dir)
+    builds = {name: build(build_dir, name) for name in spec.programs}
+    outcome = run_behaviour(spec, spec.behaviours[0], RunConfig(
+        build_dir=build_dir, builds=builds, artifacts=tmp_path / "artifacts"))
+    want = "failed" if case == "cpu_spin" else "passed"
+    assert outcome.status == want, (outcome.checks, outcome.error)
+    assert "skipped: a uid of its own" in outcome.walls
+    assert "child subreaper (no cgroup: none here)" in outcome.walls
+    assert "uid 3" not in outcome.walls
+    assert not running("adv_" + case)
