@@ -83,12 +83,13 @@ class ProgramSteps(RunContext):
     def expect_output(self, step: Step, a: steps.ExpectOutput) -> None:
         seconds = a.within if a.absent else self.within(a.within)
         self._expect_output(step, self.program(a.program), self.sub(a.pattern), a.stream,
-                            seconds, a, a.absent)
+                            seconds, a, a.absent, a.anywhere)
 
     def _expect_output(self, step: Step, prog: procs.Program, pattern: str, stream: str,
-                       seconds: float, a: steps.StepArgs, absent: bool = False) -> None:
+                       seconds: float, a: steps.StepArgs, absent: bool = False,
+                       anywhere: bool = False) -> None:
         key = (prog.name, stream)
-        mark = self._out_marks.get(key, 0)
+        mark = 0 if anywhere else self._out_marks.get(key, 0)
         rx = re.compile(pattern)
 
         def text() -> str:
@@ -106,7 +107,7 @@ class ProgramSteps(RunContext):
         procs.wait_for(settled, seconds)
         prog.settle_output()  # output printed just before exit may still be in the pty
         hit = found()
-        if hit is not None:
+        if hit is not None and not anywhere:
             self._out_marks[key] = mark + len(text()[:hit.end()].encode("utf-8",
                                                                          "surrogateescape"))
         status = prog.poll()

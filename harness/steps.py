@@ -163,6 +163,10 @@ class ExpectOutput(StepArgs):
     stream: Literal["stdout", "stderr"] = "stdout"
     within: Seconds = Field(3.0, gt=0)
     absent: bool = Field(False, description="Pass only if it is NOT printed within `within`.")
+    anywhere: bool = Field(
+        False, description="Search everything printed so far, not only what follows the "
+        "last match, and leave the mark where it is: for lines whose order is not fixed, "
+        "such as a parent's and its child's.")
 
 
 class ExpectExit(StepArgs):

@@ -438,6 +438,13 @@ def test_processes_zombies_over_max_say_never_reaped() -> None:
                   "never reaped with wait()/waitpid()")
 
 
+def test_processes_too_few_zombies_do_not_say_never_reaped() -> None:
+    # a program meant to show a zombie (zombie.c) that reaped its child: not "never reaped"
+    check = judge.processes(8, procs_step(zombies={"min": 1}), True, 0, 0, 1)
+    assert_failed(check, "at least 1 zombie children", "0 zombie children")
+    assert "reaped" not in check.actual
+
+
 def test_processes_other_count_failure_has_no_reap_hint() -> None:
     check = judge.processes(8, procs_step(threads={"min": 4, "max": 4}), True, 0, 0, 1)
     assert_failed(check, "4 threads", "1 threads")

@@ -294,6 +294,42 @@ def test_terminal_input_output_and_exit_codes(tmp_path: Path) -> None:
     assert "fflush(stdout)" in bad["actual"] and "입력하세요" not in bad["actual"]
 
 
+def test_expect_output_anywhere_ignores_order_and_keeps_the_mark(tmp_path: Path) -> None:
+    # a parent and its child print in either order: `anywhere` finds each line wherever
+    spec = """\
+    assignment: anywhere_steps
+    title: output in any order
+    programs:
+      two: {}
+    behaviours:
+      - id: any_order
+        title: both lines, found in the order opposite to the printing
+        steps:
+          - start: two
+          - expect_output: {program: two, pattern: "second line", anywhere: true}
+          - expect_output: {program: two, pattern: "first line", anywhere: true}
+          - expect_output: {program: two, pattern: "first line"}
+          - expect_output: {program: two, pattern: "second line"}
+      - id: in_order
+        title: without anywhere, a line before the mark is not found again
+        steps:
+          - start: two
+          - expect_output: {program: two, pattern: "second line"}
+          - expect_output: {program: two, pattern: "first line", within: 0.5}
+    """
+    two = """\
+    import time
+    print("first line")
+    print("second line")
+    time.sleep(30)
+    """
+    graded = grade(tmp_path, spec, two=two)
+    expect_all(graded, {"any_order"})
+    assert len(passed(graded, "any_order")) == 4
+    bad = failure(graded, "in_order", "expect_output")
+    assert "first line" not in bad["actual"]
+
+
 # ---- signals -------------------------------------------------------------------------
 
 
@@ -362,7 +398,7 @@ def test_stop_signal_and_exit_by_signal(tmp_path: Path) -> None:
     assert bad["actual"] == "it exited with code 0"
 
     bad = failure(graded, "still_running", "expect_exit")
-    assert bad["actual"] == "still running after 0.5 s"
+    assert bad["actual"] == "time limit (wall): still running after 0.5 s"
 
     bad = failure(graded, "not_running", "expect_exit")
     assert bad["expected"] == "still running"
