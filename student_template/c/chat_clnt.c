@@ -1,0 +1,94 @@
+/* chat_clnt.c -- multi-threaded chat client (textbook ch. 18)
+ * usage: ./chat_clnt <IP> <port> <name> */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <pthread.h>
+
+#define BUF_SIZE 100
+#define NAME_SIZE 20
+
+void * send_msg(void * arg);
+void * recv_msg(void * arg);
+void error_handling(char * msg);
+
+char name[NAME_SIZE]="[DEFAULT]";
+char msg[BUF_SIZE];
+
+int main(int argc, char *argv[])
+{
+	int sock;
+	struct sockaddr_in serv_addr;
+	pthread_t snd_thread, rcv_thread;
+	void * thread_return;
+	if(argc!=4) {
+		printf("Usage : %s <IP> <port> <name>\n", argv[0]);
+		exit(1);
+	}
+
+	sprintf(name, "[%s]", argv[3]);
+	sock=socket(PF_INET, SOCK_STREAM, 0);
+
+	memset(&serv_addr, 0, sizeof(serv_addr));
+	serv_addr.sin_family=AF_INET;
+	serv_addr.sin_addr.s_addr=inet_addr(argv[1]);
+	serv_addr.sin_port=htons(atoi(argv[2]));
+
+	if(connect(sock, (struct sockaddr*)&serv_addr, sizeof(serv_addr))==-1)
+		error_handling("connect() error");
+
+	pthread_create(&snd_thread, NULL, send_msg, (void*)&sock);
+	/* TODO: a second thread prints what the server relays, while send_msg reads the
+	 *   keyboard: pthread_create(&rcv_thread, NULL, recv_msg, (void*)&sock); and join it.
+	 * TODO: 서버가 보내 주는 메시지를 출력하는 두 번째 스레드를 만드세요(recv_msg). */
+	(void)rcv_thread;
+	pthread_join(snd_thread, &thread_return);
+	close(sock);
+	return 0;
+}
+
+void * send_msg(void * arg)   // send thread main
+{
+	int sock=*((int*)arg);
+	char name_msg[NAME_SIZE+BUF_SIZE];
+	while(1)
+	{
+		fgets(msg, BUF_SIZE, stdin);
+		if(!strcmp(msg,"q\n")||!strcmp(msg,"Q\n"))
+		{
+			close(sock);
+			exit(0);
+		}
+		/* TODO: put the name in front and send: sprintf(name_msg, "%s %s", name, msg);
+		 *   write(sock, name_msg, strlen(name_msg));
+		 * TODO: 이름을 앞에 붙여 보내세요. */
+		(void)name_msg;
+	}
+	return NULL;
+}
+
+void * recv_msg(void * arg)   // read thread main (start it: see the TODO in main)
+{
+	int sock=*((int*)arg);
+	char name_msg[NAME_SIZE+BUF_SIZE];
+	int str_len;
+	while(1)
+	{
+		str_len=read(sock, name_msg, NAME_SIZE+BUF_SIZE-1);
+		if(str_len<=0)   /* the server closed or failed: stop reading */
+			return NULL;
+		name_msg[str_len]=0;
+		fputs(name_msg, stdout);
+	}
+	return NULL;
+}
+
+void error_handling(char *msg)
+{
+	fputs(msg, stderr);
+	fputc('\n', stderr);
+	exit(1);
+}
