@@ -1,0 +1,37 @@
+/* pipe3.c -- two pipes, one per direction (textbook ch. 11).
+ * usage: ./pipe3     The parent prints the child's "Who are you?"; the child prints the
+ * parent's "Thank you for your message". */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#define BUF_SIZE 30
+
+int main(int argc, char *argv[])
+{
+	int fds1[2], fds2[2];
+	char str1[]="Who are you?";
+	char str2[]="Thank you for your message";
+	char buf[BUF_SIZE];
+	pid_t pid;
+
+	memset(buf, 0, sizeof(buf));
+	pipe(fds1), pipe(fds2);
+	pid=fork();
+	if(pid==0)
+	{
+		write(fds1[1], str1, sizeof(str1));
+
+		/* TODO: read the parent's reply: read(fds2[0], buf, BUF_SIZE);
+		 * TODO: 부모의 답을 읽으세요: read(fds2[0], buf, BUF_SIZE); */
+		printf("Child proc output: %s \n",  buf);
+	}
+	else
+	{
+		read(fds1[0], buf, BUF_SIZE);
+		printf("Parent proc output: %s \n", buf);
+		/* TODO: answer: write(fds2[1], str2, sizeof(str2)); then sleep(3) so the child can print it.
+		 * TODO: 답하세요: write(fds2[1], str2, sizeof(str2)); 그리고 자식이 출력할 수 있게 sleep(3). */
+		(void)str2;
+	}
+	return 0;
+}
