@@ -10,6 +10,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import random
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -196,6 +197,27 @@ class NetworkSteps(RunContext):
             procs.wait_for(lambda: bool(judge.packet_failures(a, frames(), conn.local_port)),
                            a.settle)
         self.check(judge.packets(step.line, a, frames(), conn.local_port))
+
+    def socket_option(self, step: Step, a: steps.SocketOption) -> None:
+        level = socket.IPPROTO_TCP if a.option == "TCP_NODELAY" else socket.SOL_SOCKET
+        kind = socket.SOCK_DGRAM if a.proto == "udp" else socket.SOCK_STREAM
+        failure = ""
+        # made by this thread, so in the behaviour's namespace, as the program's are
+        with socket.socket(socket.AF_INET, kind) as sock:
+            try:
+                if a.set is not None:
+                    sock.setsockopt(level, getattr(socket, a.option), a.set)
+                value = sock.getsockopt(level, getattr(socket, a.option))
+            except OSError as exc:
+                failure = str(exc)
+            else:
+                self.vars[a.var] = str(value)
+                self.transcript.add("harness", "socket option", note=f"{a.proto} {a.option}"
+                                    + (f" set {a.set}" if a.set is not None else "")
+                                    + f" reads {value}: {{{a.var}}}")
+        self.check(judge.simple(step.line, "socket_option", _(
+            "the kernel reports {option} of a {proto} socket").format(
+                option=a.option, proto=a.proto), failure, a))
 
     def expect_sockets(self, step: Step, a: steps.ExpectSockets) -> None:
         port = self.port_of(a.port)

@@ -59,6 +59,8 @@ class RunContext:
     def check(self, c: Check) -> None:
         if self.current is not None and self.current.args.points is not None:
             c = dataclasses.replace(c, points=self.current.args.points)
+        if c.hint:  # a hint may name what the run found, e.g. {port} or a socket option
+            c = dataclasses.replace(c, hint=self.sub(c.hint))
         if not c.passed:
             # a crash explains most failures: say which programs ended, and how
             ended = [said + printed for how, said, printed in self._ended()

@@ -396,6 +396,21 @@ class ExpectProcesses(StepArgs):
     within: Seconds = Field(2.0, gt=0)
 
 
+SocketOptionName = Literal["SO_SNDBUF", "SO_RCVBUF", "SO_TYPE", "SO_REUSEADDR",
+                           "SO_KEEPALIVE", "TCP_NODELAY"]
+
+
+class SocketOption(StepArgs):
+    """Keep as `{var}` what the kernel reports for an option of a fresh sandbox socket."""
+
+    var: str = Field(pattern=r"^\w+$", description="Variable name: later steps use {var}.")
+    proto: Literal["tcp", "udp"] = "tcp"
+    option: SocketOptionName
+    set: int | None = Field(
+        None, ge=0, description="setsockopt() this value first, as the program does (what "
+        "the kernel then reports may differ: Linux doubles buffer sizes).")
+
+
 class ExpectSockets(StepArgs):
     """Check the TCP states of sockets bound to a port (/proc/net/tcp of the sandbox)."""
 
@@ -456,6 +471,7 @@ STEPS: dict[str, type[StepArgs]] = {
     "expect_packets": ExpectPackets,
     "expect_processes": ExpectProcesses,
     "expect_sockets": ExpectSockets,
+    "socket_option": SocketOption,
     "expect_file": ExpectFile,
     "repeat": Repeat,
 }

@@ -1213,3 +1213,55 @@ def test_expect_datagram_and_a_foreign_sender(tmp_path: Path) -> None:
                                                        "send")["actual"]
     assert failure(graded, "no_second_datagram", "expect_datagram")["actual"] == \
         "no datagram arrived within 0.3 s (after the 1 datagram(s) checked before)"
+
+
+# ---- socket options: what the kernel says, as a variable --------------------------
+
+
+def test_socket_option_keeps_what_the_kernel_reports(tmp_path: Path) -> None:
+    spec = """\
+    assignment: sockopt_steps
+    title: socket options
+    programs:
+      reporter: {role: program}
+      asked: {role: program}
+    behaviours:
+      - id: agrees
+        title: the program prints what the kernel made of 5000
+        steps:
+          - socket_option: {var: snd, option: SO_SNDBUF, set: 5000}
+          - socket_option: {var: kind, proto: udp, option: SO_TYPE}
+          - start: reporter
+          - expect_output: {program: reporter, pattern: "sndbuf={snd} type={kind}$"}
+      - id: prints_the_request
+        title: the program prints what it asked for
+        steps:
+          - socket_option: {var: snd, option: SO_SNDBUF, set: 5000}
+          - start: asked
+          - expect_output:
+              program: asked
+              pattern: "sndbuf={snd}"
+              within: 1
+              hint: "the kernel says {snd}; {unknown} stays"
+      - id: no_such_option
+        title: TCP_NODELAY of a UDP socket
+        steps:
+          - socket_option: {var: x, proto: udp, option: TCP_NODELAY}
+    """
+    reporter = """\
+    import socket
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 5000)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    print("sndbuf=%d type=%d" % (s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF),
+                                 u.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)))
+    """
+    graded = grade(tmp_path, spec, reporter=reporter, asked="print('sndbuf=5000')\n")
+    expect_all(graded, {"agrees"})
+    assert [c["step"] for c in passed(graded, "agrees")] == [
+        "socket_option", "socket_option", "expect_output"]
+    bad = failure(graded, "prints_the_request", "expect_output")
+    number = bad["hint"].removeprefix("the kernel says ").split(";")[0]
+    assert number.isdigit() and number != "5000", bad["hint"]  # Linux doubles it
+    assert bad["hint"].endswith("{unknown} stays")
+    assert failure(graded, "no_such_option", "socket_option")["actual"]

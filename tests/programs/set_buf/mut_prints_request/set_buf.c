@@ -1,0 +1,34 @@
+/* MUTANT: I print the sizes I asked for (1024*3) instead of reading them back with getsockopt(), but the kernel doubles them */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/socket.h>
+void error_handling(char *message);
+
+int main(int argc, char *argv[])
+{
+	int sock;
+	int snd_buf=1024*3, rcv_buf=1024*3;
+	int state;
+	socklen_t len;
+	
+	sock=socket(PF_INET, SOCK_STREAM, 0);
+	state=setsockopt(sock, SOL_SOCKET, SO_RCVBUF, (void*)&rcv_buf, sizeof(rcv_buf));
+	if(state)
+		error_handling("setsockopt() error!");
+	
+	state=setsockopt(sock, SOL_SOCKET, SO_SNDBUF, (void*)&snd_buf, sizeof(snd_buf));
+	if(state)
+		error_handling("setsockopt() error!");
+	
+	printf("Input buffer size: %d \n", rcv_buf);
+	printf("Output buffer size: %d \n", snd_buf);
+	return 0;
+}
+
+void error_handling(char *message)
+{
+	fputs(message, stderr);
+	fputc('\n', stderr);
+	exit(1);
+}
