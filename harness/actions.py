@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness import judge, procs, steps
+from harness import judge, judge_epoll, procs, sockstate, steps
 from harness.act_network import NetworkSteps
 from harness.act_programs import ProgramSteps
 from harness.context import BehaviourFailed, RunContext
@@ -40,6 +40,16 @@ class Actions(ProgramSteps, NetworkSteps):
         procs.wait_for(good, self.within(a.within))
         s = procs.sample_tree(pid)
         self.check(judge.processes(step.line, a, s.alive, s.zombies, s.children, s.threads))
+
+    def expect_epoll(self, step: Step, a: steps.ExpectEpoll) -> None:
+        pid = self.program(a.program).pid
+
+        def seen() -> tuple[list[judge_epoll.Watch], set[int]]:
+            listeners = {e.inode for e in sockstate.tcp_sockets() if e.state == "LISTEN"}
+            return [judge_epoll.Watch(*w) for w in procs.epoll_watches(pid)], listeners
+
+        procs.wait_for(lambda: judge_epoll.epoll_ok(a, *seen()), self.within(a.within))
+        self.check(judge_epoll.epoll(step.line, a, a.program, *seen()))
 
     def expect_file(self, step: Step, a: steps.ExpectFile) -> None:
         path = (self.workdir / self.sub(a.path)).resolve()

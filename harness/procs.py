@@ -22,6 +22,7 @@ import ctypes
 import errno
 import fcntl
 import os
+import re
 import select
 import signal
 import termios
@@ -370,3 +371,21 @@ def reap_strays(uid: int | None) -> list[int]:
                 if os.waitpid(child.pid, os.WNOHANG)[0]:
                     reaped.append(child.pid)
     return reaped
+
+
+_TFD = re.compile(r"^tfd:\s*(\d+)\s+events:\s*([0-9a-f]+).*?\bino:([0-9a-f]+)", re.M)
+
+
+def epoll_watches(pid: int) -> list[tuple[int, int, int]]:
+    """(descriptor, event mask, inode) of every descriptor the epoll instances of process
+    `pid` watch, as /proc/PID/fdinfo lists them ("tfd: 5 events: 80000019 ... ino:5550b")."""
+    out: list[tuple[int, int, int]] = []
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") != "anon_inode:[eventpoll]":
+                    continue
+                with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                    out += [(int(m[1]), int(m[2], 16), int(m[3], 16))
+                            for m in _TFD.finditer(f.read())]
+    return out

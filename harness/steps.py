@@ -411,6 +411,17 @@ class SocketOption(StepArgs):
         "the kernel then reports may differ: Linux doubles buffer sizes).")
 
 
+class ExpectEpoll(StepArgs):
+    """Check how a program's epoll instances watch its connections (/proc/PID/fdinfo)."""
+
+    shorthand: ClassVar[str | None] = "program"
+    program: str
+    edge_triggered: bool = Field(
+        True, description="Every connected socket it watches is registered with EPOLLET "
+        "(true) or without it (false). Listening sockets are not counted.")
+    within: Seconds = Field(2.0, gt=0)
+
+
 class ExpectSockets(StepArgs):
     """Check the TCP states of sockets bound to a port (/proc/net/tcp of the sandbox)."""
 
@@ -470,6 +481,7 @@ STEPS: dict[str, type[StepArgs]] = {
     "expect_datagram": ExpectDatagram,
     "expect_packets": ExpectPackets,
     "expect_processes": ExpectProcesses,
+    "expect_epoll": ExpectEpoll,
     "expect_sockets": ExpectSockets,
     "socket_option": SocketOption,
     "expect_file": ExpectFile,

@@ -586,3 +586,31 @@ def test_expect_datagram_takes_exactly_one_of_text_hex_pattern() -> None:
         steps.ExpectDatagram(conn="u", text="a", hex="61")
     with pytest.raises(ValidationError, match="exactly one"):
         steps.ExpectDatagram(conn="u")
+
+
+# ---- epoll watch lists -------------------------------------------------------------
+
+def test_epoll_edge_triggered_counts_connections_not_the_listener() -> None:
+    from harness import judge_epoll as je
+
+    et = steps.ExpectEpoll(program="s")
+    listener, conn = je.Watch(3, 0x19, 100), je.Watch(5, 0x80000019, 200)
+    assert je.epoll(4, et, "s", [listener, conn], {100}).passed  # a level-triggered listener
+    check = je.epoll(4, et, "s", [listener, je.Watch(5, 0x19, 200)], {100})
+    assert_failed(check, "connection descriptor 5 is registered without EPOLLET",
+                  "events 0x19")
+    assert check.expected == "edge-triggered (EPOLLET)"
+
+
+def test_epoll_level_triggered_and_nothing_to_judge() -> None:
+    from harness import judge_epoll as je
+
+    lt = steps.ExpectEpoll(program="s", edge_triggered=False, hint="no EPOLLET here")
+    assert je.epoll(4, lt, "s", [je.Watch(5, 0x19, 200)], set()).passed
+    check = je.epoll(4, lt, "s", [je.Watch(5, 0x80000019, 200), je.Watch(6, 1, 300)], set())
+    assert_failed(check, "descriptor 5 is registered with EPOLLET")
+    assert check.hint == "no EPOLLET here"
+    assert_failed(je.epoll(4, lt, "s", [], set()), "s has no epoll instance")
+    assert_failed(je.epoll(4, lt, "s", [je.Watch(3, 0x19, 100)], {100}),
+                  "only the listening socket")
+    assert not je.epoll_ok(lt, [je.Watch(3, 0x19, 100)], {100})

@@ -1265,3 +1265,74 @@ def test_socket_option_keeps_what_the_kernel_reports(tmp_path: Path) -> None:
     assert number.isdigit() and number != "5000", bad["hint"]  # Linux doubles it
     assert bad["hint"].endswith("{unknown} stays")
     assert failure(graded, "no_such_option", "socket_option")["actual"]
+
+
+# ---- epoll ---------------------------------------------------------------------------
+
+def test_expect_epoll_reads_how_connections_are_registered(tmp_path: Path) -> None:
+    spec = """\
+    assignment: epoll_steps
+    title: epoll
+    programs:
+      edge: {role: server}
+      level: {role: server}
+      plain: {role: server}
+    behaviours:
+      - id: edge_is_edge
+        title: an edge-triggered server
+        steps:
+          - start: edge
+          - connect: c
+          - send: {conn: c, line: "hi"}
+          - expect_echo: c
+          - expect_epoll: edge
+      - id: level_is_not_edge
+        title: a level-triggered server is not edge-triggered
+        steps:
+          - start: level
+          - connect: c
+          - send: {conn: c, line: "hi"}
+          - expect_echo: c
+          - expect_epoll: {program: level, within: 0.3, hint: "add EPOLLET"}
+      - id: level_is_level
+        title: ... but level-triggered
+        steps:
+          - start: level
+          - connect: c
+          - send: {conn: c, line: "hi"}
+          - expect_echo: c
+          - expect_epoll: {program: level, edge_triggered: false}
+      - id: no_epoll
+        title: a server without epoll
+        steps:
+          - start: plain
+          - connect: c
+          - expect_epoll: {program: plain, within: 0.3}
+    """
+    epoll_server = TCP_SERVER + """\
+import select
+ep = select.epoll()
+ep.register(srv.fileno(), select.EPOLLIN)  # the listener level-triggered, as the book does
+conns = {{}}
+while True:
+    for fd, _ in ep.poll():
+        if fd == srv.fileno():
+            c, _ = srv.accept()
+            conns[c.fileno()] = c
+            ep.register(c.fileno(), select.EPOLLIN{flag})
+        elif (d := conns[fd].recv(4096)):
+            conns[fd].sendall(d)
+        else:
+            ep.unregister(fd)
+            conns.pop(fd).close()
+"""
+    graded = grade(tmp_path, spec, edge=epoll_server.format(flag=" | select.EPOLLET"),
+                   level=epoll_server.format(flag=""), plain=TCP_SERVER + ECHO_LOOP)
+    expect_all(graded, {"edge_is_edge", "level_is_level"})
+    assert passed(graded, "edge_is_edge")[-1]["description"] == \
+        "edge watches its connections with epoll, edge-triggered (EPOLLET)"
+    bad = failure(graded, "level_is_not_edge", "expect_epoll")
+    assert "is registered without EPOLLET (events 0x" in bad["actual"]
+    assert bad["hint"] == "add EPOLLET"
+    bad = failure(graded, "no_epoll", "expect_epoll")
+    assert bad["actual"] == "plain has no epoll instance watching anything"
