@@ -28,7 +28,7 @@ class NetworkSteps(RunContext):
     def connect(self, step: Step, a: steps.Connect) -> None:
         port = self.port_of(a.port)
         got = connect(self.sub(a.conn), self.sub(a.host), port, a.proto, self.within(a.within),
-                      self.transcript, a.oobinline)
+                      self.transcript, a.oobinline, a.no_acks_for)
         if isinstance(got, Conn):
             self.conns[self.sub(a.conn)] = got
         if a.refused:

@@ -12,6 +12,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import select
 import socket
@@ -23,6 +24,7 @@ from collections.abc import Callable, Sequence
 from harness.transcript import Transcript
 
 RECEIVE_CAP = 64 << 20  # bytes kept per connection; more is drained and counted
+SO_ATTACH_FILTER, SO_DETACH_FILTER = 26, 27  # <asm-generic/socket.h>; not in `socket`
 
 
 class Conn:
@@ -166,14 +168,46 @@ class Conn:
                              note="RST (SO_LINGER 0)" if abort else "")
 
 
+# A classic BPF socket filter, run on each segment at its TCP header before TCP sees it:
+# a segment with payload is dropped (so never ACKed); the handshake and pure ACKs pass.
+_DROP_DATA = [
+    (0x30, 0, 0, 12),  # A = byte 12 of the TCP header (data offset << 4)
+    (0x74, 0, 0, 4),  # A >>= 4
+    (0x64, 0, 0, 2),  # A <<= 2: the header's length
+    (0x07, 0, 0, 0),  # X = A
+    (0x80, 0, 0, 0),  # A = the segment's length
+    (0x2D, 0, 1, 0),  # A > X (jgt): it carries data
+    (0x06, 0, 0, 0),  # drop
+    (0x06, 0, 0, 0xFFFFFFFF),  # keep
+]
+
+
+def _drop_data(sock: socket.socket) -> None:
+    code = b"".join(struct.pack("HBBI", *ins) for ins in _DROP_DATA)
+    program = ctypes.create_string_buffer(code, len(code))
+    fprog = struct.pack("HP", len(_DROP_DATA), ctypes.addressof(program))
+    sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, fprog)
+
+
+def _hear_again(sock: socket.socket, after: float) -> None:
+    time.sleep(after)  # the spec's time without ACKs
+    with contextlib.suppress(OSError):  # closed meanwhile
+        sock.setsockopt(socket.SOL_SOCKET, SO_DETACH_FILTER, 0)
+
+
 def connect(name: str, host: str, port: int, proto: str, seconds: float,
-            transcript: Transcript, oobinline: bool = False) -> Conn | str:
-    """A Conn, or the reason the connection failed."""
+            transcript: Transcript, oobinline: bool = False,
+            no_acks_for: float | None = None) -> Conn | str:
+    """A Conn, or the reason the connection failed. `no_acks_for`: for so long after
+    connecting, segments the program sends are dropped on arrival and so never ACKed
+    (the capture still sees them); TCP retransmits them after."""
     kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, kind)
     if oobinline:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
+    if no_acks_for and proto == "tcp":
+        _drop_data(sock)  # before connect(): a server may write as soon as it accepts
     sock.settimeout(seconds)
     try:
         sock.connect((host, port))
@@ -182,9 +216,12 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
         transcript.add(name, "connect-failed", note=f"{host}:{port}: {exc.strerror or exc}")
         return f"{exc.strerror or exc}"
     sock.settimeout(None)
+    if no_acks_for and proto == "tcp":
+        threading.Thread(target=_hear_again, args=(sock, no_acks_for), daemon=True).start()
     conn = Conn(name, sock, transcript, port)
     transcript.add(name, "connected",
-                   note=f"{proto} port {conn.local_port} -> {host}:{port}")
+                   note=f"{proto} port {conn.local_port} -> {host}:{port}" + (
+                       f"; no ACKs for {no_acks_for:g} s" if no_acks_for else ""))
     return conn
 
 

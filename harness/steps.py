@@ -193,6 +193,11 @@ class Connect(StepArgs):
     within: Seconds = Field(3.0, gt=0)
     refused: bool = Field(False, description="Pass only if the connection is refused.")
     oobinline: bool = Field(False, description="SO_OOBINLINE: urgent bytes stay in the stream.")
+    no_acks_for: Seconds | None = Field(
+        None, gt=0, le=5, description="TCP: for this long after connecting, the harness "
+        "acknowledges nothing the program sends (as over a slow link; TCP retransmits it "
+        "later), so unacknowledged data is in flight: where Nagle's algorithm holds back "
+        "small writes and TCP_NODELAY does not.")
 
 
 class Listen(StepArgs):

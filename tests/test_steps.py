@@ -1336,3 +1336,46 @@ while True:
     assert bad["hint"] == "add EPOLLET"
     bad = failure(graded, "no_epoll", "expect_epoll")
     assert bad["actual"] == "plain has no epoll instance watching anything"
+
+
+def test_no_acks_for_shows_nagle_on_the_wire(tmp_path: Path) -> None:
+    spec = """\
+    assignment: nagle_steps
+    title: Nagle
+    programs:
+      nodelay: {role: server}
+      nagle: {role: server}
+    behaviours:
+      - id: nodelay
+        title: three one-byte writes with TCP_NODELAY
+        steps:
+          - start: nodelay
+          - connect: {conn: c, no_acks_for: 0.3}
+          - expect_data: {conn: c, text: "abc", within: 5}
+          - expect_packets: &three
+              conn: c
+              rules:
+                - order:
+                    - {from: program, payload: "a"}
+                    - {from: program, payload: "b"}
+                    - {from: program, payload: "c"}
+      - id: nagle
+        title: the same with Nagle on
+        steps:
+          - start: nagle
+          - connect: {conn: c, no_acks_for: 0.3}
+          - expect_data: {conn: c, text: "abc", within: 5}
+          - expect_packets: *three
+    """
+    server = TCP_SERVER + textwrap.dedent("""\
+    while True:
+        c, _ = srv.accept()
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, {on})
+        for b in (b"a", b"b", b"c"):
+            c.send(b)
+        c.close()
+    """)
+    graded = grade(tmp_path, spec, nodelay=server.format(on=1), nagle=server.format(on=0))
+    expect_all(graded, {"nodelay"})
+    assert "no packet carrying 'b' from the program after carrying 'a'" in failure(
+        graded, "nagle", "expect_packets")["actual"]
