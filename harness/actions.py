@@ -70,9 +70,10 @@ class Actions(ProgramSteps, NetworkSteps):
                 return None
             return read_own_file(path, self.workdir.resolve(), self.walls.layers.uid)
 
-        procs.wait_for(lambda: content() is not None and (want is None or content() == want),
-                       self.within(a.within))
-        self.check(judge.file(step.line, a, a.path, content(), want, a.size))
+        pattern = self.sub(a.pattern) if a.pattern is not None else None
+        procs.wait_for(lambda: judge.file(step.line, a, a.path, content(), want, a.size,
+                                          pattern).passed, self.within(a.within))
+        self.check(judge.file(step.line, a, a.path, content(), want, a.size, pattern))
 
     def repeat(self, step: Step, a: steps.Repeat) -> None:
         for i in range(1, a.times + 1):

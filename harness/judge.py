@@ -377,11 +377,20 @@ def sockets(line: int, args: StepArgs, port: int, state: str, present: bool,
 
 
 def file(line: int, args: StepArgs, path: str, content: bytes | None,
-         want: bytes | None, size: int | None) -> Check:
+         want: bytes | None, size: int | None, pattern: str | None = None) -> Check:
     desc = _("the file {path}").format(path=path)
     if content is None:
         return _fail(line, "expect_file", desc, _("the file exists"),
                      _("there is no such file"), args)
+    if pattern is not None:
+        if re.search(pattern, content.decode("utf-8", "surrogateescape")):
+            return _ok(line, "expect_file", desc)
+        # a log is told by its end: what it got to before it stopped growing
+        tail = content[-60:].lstrip(bytes(range(0x80, 0xC0))) if len(content) > 60 else content
+        got = (_("{n} bytes, ending with {data}").format(n=len(content), data=preview(tail))
+               if content else _("the file is empty"))
+        return _fail(line, "expect_file", desc,
+                     _("text matching /{pattern}/").format(pattern=pattern), got, args)
     if want is not None:
         if content == want:
             return _ok(line, "expect_file", desc)

@@ -447,11 +447,14 @@ class ExpectFile(StepArgs):
     file: str | None = Field(None, description="Same bytes as this file under `files:`.")
     same_as: str | None = Field(None, description="Same bytes as this file of the submission.")
     size: int | None = Field(None, ge=0)
+    pattern: Regex | None = Field(
+        None, description="Python regex searched in the file's text (e.g. a log that must "
+        "hold some lines, whatever else it holds).")
     within: Seconds = Field(2.0, gt=0)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ExpectFile:
-        _one_of(self, ("text", "file", "same_as", "size"))
+        _one_of(self, ("text", "file", "same_as", "size", "pattern"))
         return self
 
 

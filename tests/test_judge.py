@@ -499,6 +499,15 @@ def test_file_size() -> None:
     assert_failed(judge.file(2, FILE_ARGS, "out.txt", b"wxyz", None, 3), "3 bytes", "4 bytes")
 
 
+def test_file_pattern_is_searched_in_the_text() -> None:
+    log = "message 1\n메시지 2\n".encode()
+    assert judge.file(2, FILE_ARGS, "log.txt", log, None, None, r"(?m)^메시지 2$").passed
+    assert_failed(judge.file(2, FILE_ARGS, "log.txt", log, None, None, "message 3"),
+                  "text matching /message 3/", "22 bytes, ending with '")
+    assert_failed(judge.file(2, FILE_ARGS, "log.txt", b"", None, None, "message 3"),
+                  "the file is empty")
+
+
 def test_simple() -> None:
     assert judge.simple(1, "connect", "c1 connects", "", None).passed
     check = judge.simple(1, "connect", "c1 connects", "connection refused",

@@ -577,6 +577,12 @@ def test_expect_file(tmp_path: Path) -> None:
           - expect_file: {path: out.txt, text: "첫 줄\\nsecond line\\n"}
           - expect_file: {path: out.txt, same_as: expected.txt}
           - expect_file: {path: out.txt, size: 20}
+          - expect_file: {path: out.txt, pattern: "(?m)^second line$"}
+      - id: wrong_pattern
+        title: a line it never writes
+        steps:
+          - start: writer
+          - expect_file: {path: out.txt, pattern: "third line", within: 0.3}
       - id: wrong_text
         title: other text wanted
         steps:
@@ -613,6 +619,10 @@ def test_expect_file(tmp_path: Path) -> None:
 
     bad = failure(graded, "wrong_size", "expect_file")
     assert (bad["expected"], bad["actual"]) == ("5 bytes", "20 bytes")
+
+    bad = failure(graded, "wrong_pattern", "expect_file")
+    assert bad["expected"] == "text matching /third line/"
+    assert bad["actual"] == "20 bytes, ending with '첫 줄\\nsecond line\\n'"
 
 
 # ---- packets -------------------------------------------------------------------------

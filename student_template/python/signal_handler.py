@@ -1,13 +1,7 @@
-# signal.py -- SIGALRM time-outs and a SIGINT handler (textbook ch. 10). usage: python3 signal.py
+# signal_handler.py -- SIGALRM time-outs and a SIGINT handler (textbook ch. 10, signal.c)
+# usage: python3 signal_handler.py
 # "Time out!" every 2 s, three times; Ctrl-C prints "CTRL+C pressed".
-import sys
-
-# This file is called signal.py: without the next line, `import signal` would import this
-# very file instead of Python's signal module. Keep it.
-# 이 파일 이름이 signal.py라서, 다음 줄이 없으면 import signal이 파이썬의 signal 모듈 대신
-# 이 파일 자신을 불러옵니다. 지우지 마세요.
-del sys.path[0]
-import signal  # noqa: E402
+import signal
 
 
 def timeout(signo, frame):

@@ -1,9 +1,5 @@
-# signal.py -- SIGALRM 타임아웃과 SIGINT 핸들러
-import sys
-
-del sys.path[0]  # 이 파일 이름이 signal.py라서, 안 지우면 import signal이 자기 자신을 불러온다
-import signal  # noqa: E402
-import time  # noqa: E402
+# signal_handler.py -- SIGALRM 타임아웃과 SIGINT 핸들러 (교재의 signal.c)
+import signal
 
 
 def timeout(signo, frame):

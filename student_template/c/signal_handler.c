@@ -1,5 +1,6 @@
-/* signal.c -- SIGALRM time-outs and a SIGINT handler with signal() (textbook ch. 10).
- * usage: ./signal     "Time out!" every 2 s, three times; Ctrl-C prints "CTRL+C pressed". */
+/* signal_handler.c -- SIGALRM time-outs and a SIGINT handler with signal() (textbook
+ * ch. 10, signal.c). usage: ./signal_handler
+ * "Time out!" every 2 s, three times; Ctrl-C prints "CTRL+C pressed". */
 #include <stdio.h>
 #include <unistd.h>
 #include <signal.h>
