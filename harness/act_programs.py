@@ -33,8 +33,17 @@ class ProgramSteps(RunContext):
         pdef = self.spec.programs[a.program]
         argv = built.argv(self.workdir) + [self.sub(x) for x in (a.args or pdef.default_args())]
         stderr = self.private / f"{len(self.started)}.{name}.stderr"  # one per start
+        hosts = None
+        if pdef.hosts is not None:
+            if not self.walls.layers.namespaces:  # the machine's fault, not the student's
+                raise RuntimeError(_("program {program} needs an /etc/hosts of its own, "
+                                     "which needs a mount namespace (run as root)").format(
+                                         program=a.program))
+            hosts = self.private / f"{len(self.started)}.{name}.hosts"
+            hosts.write_text(self.sub(pdef.hosts), encoding="utf-8")
+            hosts.chmod(0o644)
         prog = procs.Program(name, argv, self.workdir, sandbox.clean_env(self.workdir), stderr,
-                             self.transcript, self.walls.jail(pdef.limits, self.workdir),
+                             self.transcript, self.walls.jail(pdef.limits, self.workdir, hosts),
                              self.walls.oom_kills)
         self.programs[name] = prog
         self.roles[name] = pdef.role

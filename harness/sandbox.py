@@ -126,6 +126,7 @@ class Jail:
     hide: tuple[str, ...] = ()  # directories covered by an empty tmpfs
     build: bool = False  # a build: no CPU/NPROC ceilings of a run, no namespaces
     pids_cgroup: bool = False  # the cgroup counts processes (so it, not NPROC, says so)
+    hosts: str = ""  # a file bind-mounted over /etc/hosts (the spec's name table)
 
     def in_child(self) -> None:
         for procs_file in self.join:
@@ -161,6 +162,8 @@ class Jail:
     def _namespaces(self) -> None:
         _check(_libc.unshare(_CLONE_NEWIPC | _CLONE_NEWNS), "unshare(IPC, mount)")
         _mount("none", "/", None, _MS_REC | _MS_PRIVATE, None)
+        if self.hosts:  # first: the file may lie where /tmp or a hidden path will be
+            _mount(self.hosts, "/etc/hosts", None, _MS_BIND, None)
         for d in self.hide:
             _mount("tmpfs", d, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV, "size=4k,mode=755")
         keep = os.open(self.cwd, os.O_PATH | os.O_DIRECTORY)
@@ -242,9 +245,9 @@ class RunWalls:
     oom_kills: Callable[[], int] = lambda: 0
     pids_cgroup: bool = False
 
-    def jail(self, limits: Limits, cwd: Path) -> Jail:
+    def jail(self, limits: Limits, cwd: Path, hosts: Path | None = None) -> Jail:
         return Jail(self.layers, limits, str(cwd), self.join, self.hide,
-                    pids_cgroup=self.pids_cgroup)
+                    pids_cgroup=self.pids_cgroup, hosts=str(hosts or ""))
 
 
 NO_WALLS = RunWalls(Layers(None, False))

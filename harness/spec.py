@@ -47,6 +47,10 @@ class ProgramDef(BaseModel):
     limits: Limits = Field(DEFAULT_LIMITS,
                            description="Resource ceilings (a backstop; defaults suit any "
                            "correct program).")
+    hosts: str | None = Field(
+        None, description="The /etc/hosts the program sees: a name table the harness "
+        "controls, for gethostbyname() and gethostbyaddr() (needs the sandbox's mount "
+        "namespace, i.e. root).")
 
     def default_args(self) -> list[str]:
         if self.args is not None:

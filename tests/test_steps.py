@@ -1389,3 +1389,38 @@ def test_no_acks_for_shows_nagle_on_the_wire(tmp_path: Path) -> None:
     expect_all(graded, {"nodelay"})
     assert "no packet carrying 'b' from the program after carrying 'a'" in failure(
         graded, "nagle", "expect_packets")["actual"]
+
+
+def test_a_program_sees_the_specs_hosts_file(tmp_path: Path) -> None:
+    spec = """\
+    assignment: hosts_steps
+    title: a name table of the spec's
+    programs:
+      lookup:
+        args: ["box.sockgrade.test"]
+        hosts: |
+          10.9.8.7  box.sockgrade.test  box
+      plain: {role: program}
+    behaviours:
+      - id: own_table
+        title: the name resolves as the spec's /etc/hosts says
+        steps:
+          - start: lookup
+          - expect_output: {program: lookup, pattern: "box.sockgrade.test .'box'. .'10.9.8.7'."}
+      - id: others_see_the_machines
+        title: a program without `hosts` does not
+        steps:
+          - start: plain
+          - expect_output: {program: plain, pattern: "not found"}
+    """
+    lookup = """\
+    import socket, sys
+    try:
+        name, aliases, addrs = socket.gethostbyname_ex(sys.argv[1] if len(sys.argv) > 1
+                                                       else "box.sockgrade.test")
+        print(name, aliases, addrs)
+    except OSError:
+        print("not found")
+    """
+    graded = grade(tmp_path, spec, lookup=lookup, plain=lookup)
+    expect_all(graded, {"own_table", "others_see_the_machines"})
