@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from harness.transcript import Transcript
 
 RECEIVE_CAP = 64 << 20  # bytes kept per connection; more is drained and counted
+IP_PKTINFO = 8  # <linux/in.h>; `socket` has it only from Python 3.12
 SO_ATTACH_FILTER, SO_DETACH_FILTER = 26, 27  # <asm-generic/socket.h>; not in `socket`
 
 
@@ -204,6 +205,8 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
     kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, kind)
+    if proto == "udp":  # `host` may be a broadcast address (the broadcast news receiver)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     if oobinline:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
     if no_acks_for and proto == "tcp":
@@ -225,6 +228,15 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
     return conn
 
 
+def _destination(ancillary: list[tuple[int, int, bytes]]) -> str:
+    """The destination address of a datagram, from its IP_PKTINFO (struct in_pktinfo:
+    ifindex, spec_dst, addr)."""
+    for level, kind, data in ancillary:
+        if level == socket.IPPROTO_IP and kind == IP_PKTINFO and len(data) >= 12:
+            return socket.inet_ntoa(data[8:12])
+    return "0.0.0.0"
+
+
 class Listener:
     def __init__(self, name: str, port: int, proto: str, transcript: Transcript,
                  oobinline: bool = False) -> None:
@@ -235,6 +247,8 @@ class Listener:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if oobinline:  # inherited by accepted connections
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
+        if proto == "udp":  # each datagram's destination address, for accept()
+            self.sock.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
         self.sock.bind(("0.0.0.0", port))
         if proto == "tcp":
             self.sock.listen(16)
@@ -248,12 +262,14 @@ class Listener:
         if not ready:
             return None
         if self.proto == "udp":
-            first, addr = self.sock.recvfrom(65536)
+            first, anc, _, addr = self.sock.recvmsg(65536, socket.CMSG_SPACE(12))
             # a socket of its own on the same port, connected to this client: the kernel
             # gives a connected socket that client's datagrams; the listener stays open
             own = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             own.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            own.bind(self.sock.getsockname())
+            # bound to the address the client wrote to: connect() would otherwise tie it
+            # to 127.0.0.1, and datagrams to a broadcast address would miss it
+            own.bind((_destination(anc), self.sock.getsockname()[1]))
             own.connect(addr)
             self._transcript.add(name, "accepted", note=f"first datagram from port {addr[1]}")
             return Conn(name, own, self._transcript, addr[1], [first, *self._queued(addr)])

@@ -1424,3 +1424,56 @@ def test_a_program_sees_the_specs_hosts_file(tmp_path: Path) -> None:
     """
     graded = grade(tmp_path, spec, lookup=lookup, plain=lookup)
     expect_all(graded, {"own_table", "others_see_the_machines"})
+
+
+# ---- UDP broadcast ---------------------------------------------------------------------
+
+def test_udp_broadcast_both_ways(tmp_path: Path) -> None:
+    spec = """\
+    assignment: broadcast_steps
+    title: broadcast
+    programs:
+      sender: {role: client, args: ["127.255.255.255", "{port}"]}
+      receiver: {role: server}
+      loopback_only: {role: server}
+    behaviours:
+      - id: hears_every_broadcast
+        title: the listener's connection gets every datagram sent to the broadcast address
+        steps:
+          - listen: {listener: srv, proto: udp}
+          - start: sender
+          - accept: {listener: srv, conn: b}
+          - expect_data: {conn: b, text: "one\\ntwo\\nthree\\n"}
+      - id: broadcasts_to_any
+        title: the harness broadcasts to a receiver bound to INADDR_ANY
+        steps:
+          - start: receiver
+          - connect: {conn: b, proto: udp, host: 127.255.255.255}
+          - send: {conn: b, line: "to everyone"}
+          - expect_output: {program: receiver, pattern: "got to everyone"}
+      - id: not_to_loopback_only
+        title: ... and not to one bound to 127.0.0.1
+        steps:
+          - start: loopback_only
+          - connect: {conn: b, proto: udp, host: 127.255.255.255}
+          - send: {conn: b, line: "to everyone"}
+          - expect_output: {program: loopback_only, pattern: "got", within: 0.5}
+    """
+    sender = """\
+    import socket, sys, time
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    for word in ("one", "two", "three"):
+        s.sendto(word.encode() + b"\\n", (sys.argv[1], int(sys.argv[2])))
+        time.sleep(0.2)
+    """
+    receiver = """\
+    import socket, sys
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(({host!r}, int(sys.argv[1])))
+    print("got", s.recv(100).decode(), flush=True)
+    """
+    graded = grade(tmp_path, spec, sender=sender, receiver=receiver.format(host=""),
+                   loopback_only=receiver.format(host="127.0.0.1"))
+    expect_all(graded, {"hears_every_broadcast", "broadcasts_to_any"})
+    assert failure(graded, "not_to_loopback_only", "expect_output")
