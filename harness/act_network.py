@@ -44,8 +44,9 @@ class NetworkSteps(RunContext):
             conn=self.sub(a.conn), port=port), failure, a))
 
     def listen(self, step: Step, a: steps.Listen) -> None:
-        self.listeners[a.listener] = Listener(a.listener, self.port_of(a.port), a.proto,
-                                              self.transcript, a.oobinline)
+        self.listeners[a.listener] = Listener(
+            a.listener, self.port_of(a.port), a.proto, self.transcript, a.oobinline,
+            None if a.group is None else self.sub(a.group))
 
     def accept(self, step: Step, a: steps.Accept) -> None:
         conn = self.listeners[a.listener].accept(self.sub(a.conn), self.within(a.within))

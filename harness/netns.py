@@ -6,7 +6,8 @@ Rules this module keeps:
 - Only the calling thread enters it (unshare/setns act per thread). Sockets it opens
   and processes it forks while inside belong to the namespace; `leave()` returns the
   thread to where it was.
-- `lo` is brought up by ioctl, so iproute2 is not needed.
+- `lo` is brought up by ioctl, so iproute2 is not needed; it is made MULTICAST, with a
+  route for 224.0.0.0/4, so programs may send to and join a multicast group in it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ _SIOCGIFFLAGS = 0x8913
 _SIOCSIFFLAGS = 0x8914
 _IFF_UP = 0x1
 _IFF_RUNNING = 0x40
+_IFF_MULTICAST = 0x1000
+_SIOCADDRT = 0x890B
+_RTF_UP = 0x1
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -37,11 +41,34 @@ def _check(result: int, what: str) -> None:
         raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
+class _Rtentry(ctypes.Structure):
+    """struct rtentry of <linux/route.h>, for SIOCADDRT."""
+
+    _fields_ = [("rt_pad1", ctypes.c_ulong), ("rt_dst", ctypes.c_ubyte * 16),
+                ("rt_gateway", ctypes.c_ubyte * 16), ("rt_genmask", ctypes.c_ubyte * 16),
+                ("rt_flags", ctypes.c_ushort), ("rt_pad2", ctypes.c_short),
+                ("rt_pad3", ctypes.c_ulong), ("rt_pad4", ctypes.c_void_p),
+                ("rt_metric", ctypes.c_short), ("rt_dev", ctypes.c_char_p),
+                ("rt_mtu", ctypes.c_ulong), ("rt_window", ctypes.c_ulong),
+                ("rt_irtt", ctypes.c_ushort)]
+
+
+def _sockaddr_in(ip: str) -> ctypes.Array[ctypes.c_ubyte]:
+    return (ctypes.c_ubyte * 16).from_buffer_copy(
+        struct.pack("HH4s8x", socket.AF_INET, 0, socket.inet_aton(ip)))
+
+
 def _bring_up_lo() -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         ifreq = struct.pack("16sH14x", b"lo", 0)
         flags = struct.unpack("16sH14x", fcntl.ioctl(s, _SIOCGIFFLAGS, ifreq))[1]
-        fcntl.ioctl(s, _SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | _IFF_UP | _IFF_RUNNING))
+        fcntl.ioctl(s, _SIOCSIFFLAGS, struct.pack(
+            "16sH14x", b"lo", flags | _IFF_UP | _IFF_RUNNING | _IFF_MULTICAST))
+        # the multicast range on lo: without a route, sending to a group or joining one
+        # fails (ENETUNREACH, ENODEV) in a namespace that has no other interface
+        route = _Rtentry(rt_dst=_sockaddr_in("224.0.0.0"), rt_genmask=_sockaddr_in("240.0.0.0"),
+                         rt_flags=_RTF_UP, rt_dev=b"lo")
+        fcntl.ioctl(s, _SIOCADDRT, bytes(route))
 
 
 def current_inode(pid: int | str = "thread-self") -> str:

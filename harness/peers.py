@@ -239,7 +239,7 @@ def _destination(ancillary: list[tuple[int, int, bytes]]) -> str:
 
 class Listener:
     def __init__(self, name: str, port: int, proto: str, transcript: Transcript,
-                 oobinline: bool = False) -> None:
+                 oobinline: bool = False, group: str | None = None) -> None:
         self.name = name
         self.proto = proto
         kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
@@ -250,10 +250,14 @@ class Listener:
         if proto == "udp":  # each datagram's destination address, for accept()
             self.sock.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
         self.sock.bind(("0.0.0.0", port))
+        if group is not None and proto == "udp":
+            self.sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, struct.pack(
+                "4s4s", socket.inet_aton(group), socket.inet_aton("0.0.0.0")))
         if proto == "tcp":
             self.sock.listen(16)
         self._transcript = transcript
-        transcript.add(name, "listening", note=f"{proto} port {port}")
+        transcript.add(name, "listening", note=f"{proto} port {port}" + (
+            f", group {group}" if group else ""))
 
     def accept(self, name: str, seconds: float) -> Conn | None:
         """TCP: accept one connection. UDP: wait for the first datagram, then talk to its
@@ -270,7 +274,8 @@ class Listener:
             # bound to the address the client wrote to: connect() would otherwise tie it
             # to 127.0.0.1, and datagrams to a broadcast address would miss it
             own.bind((_destination(anc), self.sock.getsockname()[1]))
-            own.connect(addr)
+            if addr[0] != "0.0.0.0":  # multicast on lo leaves without a source address:
+                own.connect(addr)     # then the socket only listens (a reply has no peer)
             self._transcript.add(name, "accepted", note=f"first datagram from port {addr[1]}")
             return Conn(name, own, self._transcript, addr[1], [first, *self._queued(addr)])
         try:

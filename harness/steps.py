@@ -208,6 +208,9 @@ class Listen(StepArgs):
     proto: Literal["tcp", "udp"] = "tcp"
     port: str | int = "{port}"
     oobinline: bool = Field(False, description="SO_OOBINLINE on accepted connections.")
+    group: str | None = Field(
+        None, description="UDP: join this multicast group (IP_ADD_MEMBERSHIP), as the "
+        "group's receivers do.")
 
 
 class Accept(StepArgs):

@@ -1477,3 +1477,57 @@ def test_udp_broadcast_both_ways(tmp_path: Path) -> None:
                    loopback_only=receiver.format(host="127.0.0.1"))
     expect_all(graded, {"hears_every_broadcast", "broadcasts_to_any"})
     assert failure(graded, "not_to_loopback_only", "expect_output")
+
+
+# ---- UDP multicast ---------------------------------------------------------------------
+
+def test_udp_multicast_both_ways(tmp_path: Path) -> None:
+    spec = """\
+    assignment: multicast_steps
+    title: multicast
+    programs:
+      sender: {role: client, args: ["224.1.1.2", "{port}"]}
+      member: {role: server, args: ["224.1.1.2", "{port}"]}
+      not_member: {role: server, args: ["0.0.0.0", "{port}"]}
+    behaviours:
+      - id: a_joined_listener_hears_the_group
+        title: the harness joins the group and hears every datagram sent to it
+        steps:
+          - listen: {listener: srv, proto: udp, group: 224.1.1.2}
+          - start: sender
+          - accept: {listener: srv, conn: g}
+          - expect_data: {conn: g, text: "one\\ntwo\\n"}
+      - id: the_harness_sends_to_members
+        title: a program that joined the group gets what the harness sends to it
+        steps:
+          - start: member
+          - connect: {conn: g, proto: udp, host: 224.1.1.2}
+          - send: {conn: g, line: "to the group"}
+          - expect_output: {program: member, pattern: "got to the group"}
+      - id: not_to_others
+        title: ... and one that did not join gets nothing
+        steps:
+          - start: not_member
+          - connect: {conn: g, proto: udp, host: 224.1.1.2}
+          - send: {conn: g, line: "to the group"}
+          - expect_output: {program: not_member, pattern: "got", within: 0.5}
+    """
+    sender = """\
+    import socket, sys, time
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for word in ("one", "two"):
+        s.sendto(word.encode() + b"\\n", (sys.argv[1], int(sys.argv[2])))
+        time.sleep(0.2)
+    """
+    member = """\
+    import socket, struct, sys
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("", int(sys.argv[2])))
+    if sys.argv[1] != "0.0.0.0":
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, struct.pack(
+            "4s4s", socket.inet_aton(sys.argv[1]), socket.inet_aton("0.0.0.0")))
+    print("got", s.recv(100).decode(), flush=True)
+    """
+    graded = grade(tmp_path, spec, sender=sender, member=member, not_member=member)
+    expect_all(graded, {"a_joined_listener_hears_the_group", "the_harness_sends_to_members"})
+    assert failure(graded, "not_to_others", "expect_output")
