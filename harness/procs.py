@@ -356,6 +356,26 @@ def _exists(pid: int) -> bool:
     return state(pid) not in ("", "Z")
 
 
+def kill_uid(uid: int | None, deadline: float = 5.0) -> list[int]:
+    """SIGKILL every process of a slot uid (ours by construction: this process holds the
+    slot), until none is left: what escaped a run or a build's namespace and cgroup.
+    Returns those still there (should be none)."""
+    if uid is None:
+        return []
+    end = time.monotonic() + deadline
+    while True:
+        left = []
+        for entry in filter(str.isdigit, os.listdir("/proc")):
+            with contextlib.suppress(OSError):
+                if os.stat(f"/proc/{entry}").st_uid == uid and state(int(entry)) not in ("Z", ""):
+                    left.append(int(entry))
+                    os.kill(int(entry), signal.SIGKILL)
+        reap_strays(uid)
+        if not left or time.monotonic() > end:
+            return left
+        time.sleep(0.01)
+
+
 def reap_strays(uid: int | None) -> list[int]:
     """Reap our zombie children left by a run (daemons reparented to us, the subreaper),
     so they never fill the process table or a uid's process count: those of the run's

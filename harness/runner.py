@@ -78,6 +78,7 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
     isolation = "none"
     cg: cgroup.RunCgroup | None = None
     walls_said = ""
+    walls_uid = sandbox.layers().uid
     try:
         shutil.copytree(config.build_dir, workdir, symlinks=True, dirs_exist_ok=True)
         port = spec.port
@@ -114,7 +115,8 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
                 notes.append(f"the programs hit the process limit ({cg.describe()}): a "
                              "fork() failed")
             notes += cg.close()
-        procs.reap_strays(sandbox.slot_uid())
+        leftovers += [p for p in procs.kill_uid(walls_uid) if p not in leftovers]
+        procs.reap_strays(walls_uid)
         # read before the private directory (stderr files) goes
         outputs = actions.outputs() if actions is not None else {}
         if leftovers:

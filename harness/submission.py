@@ -17,10 +17,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import sandbox
+from harness import procs, sandbox
 from harness.i18n import _
 from harness.limits import DEFAULT
 
@@ -61,17 +62,23 @@ def _run(argv: list[str], cwd: Path) -> tuple[int, str]:
     layers = sandbox.layers()
     sandbox.give(cwd, layers.uid)
     jail = sandbox.Jail(layers, DEFAULT, str(cwd), build=True)
-    try:
-        proc = subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=BUILD_SECONDS, env=build_env(), preexec_fn=jail.in_child)
-    except subprocess.TimeoutExpired:
-        return 124, _("{command}: did not finish within {s} s").format(
-            command=" ".join(argv), s=BUILD_SECONDS)
-    except OSError as exc:
-        return 127, f"{argv[0]}: {exc.strerror}"
-    finally:  # back to us: no later run of the program may change what is built
-        sandbox.give(cwd, os.getuid() if layers.uid is not None else None)
-    text = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+    # output to a file, not a pipe: a process the Makefile left in the background must
+    # not keep the build waiting for an EOF
+    with tempfile.TemporaryFile() as out:
+        try:
+            proc = subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
+                                  stderr=subprocess.STDOUT, timeout=BUILD_SECONDS,
+                                  env=build_env(), preexec_fn=jail.in_child)
+        except subprocess.TimeoutExpired:
+            return 124, _("{command}: did not finish within {s} s").format(
+                command=" ".join(argv), s=BUILD_SECONDS)
+        except OSError as exc:
+            return 127, f"{argv[0]}: {exc.strerror}"
+        finally:  # back to us: no later run of the program may change what is built
+            procs.kill_uid(layers.uid)  # nor may a daemon the Makefile started
+            sandbox.give(cwd, os.getuid() if layers.uid is not None else None)
+        out.seek(0)
+        text = out.read(1 << 20).decode("utf-8", "replace")
     return proc.returncode, text
 
 

@@ -126,3 +126,15 @@ def test_with_walls_missing_it_still_grades_and_says_what_it_skipped(
     assert "child subreaper (no cgroup: none here)" in outcome.walls
     assert "uid 3" not in outcome.walls
     assert not running("adv_" + case)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="builds run as a slot uid only as root")
+def test_a_build_runs_as_the_slot_uid_and_leaves_no_daemon(tmp_path: Path) -> None:
+    (tmp_path / "Makefile").write_text(
+        "prog: prog.c\n\tid -u > built_by\n\tgcc -o prog prog.c\n\tsleep 987 &\n")
+    (tmp_path / "prog.c").write_text("int main(void) { return 0; }\n")
+    built = build(tmp_path, "prog")
+    assert built.__class__.__name__ == "Built", built
+    assert int((tmp_path / "built_by").read_text()) == sandbox.layers().uid
+    assert (tmp_path / "prog").stat().st_uid == os.getuid()  # handed back to the grader
+    assert not [p for p in running("sleep") if "987" in p]
