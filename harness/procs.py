@@ -271,6 +271,8 @@ class Program:
         if self.poll() is None:
             self.kill()
             self.wait(5)
+        if self.poll() is not None:  # reaped: ptyprocess need not wait 0.1 s for the kernel
+            self._child.ptyproc.delayafterclose = 0
         with contextlib.suppress(Exception):
             self._child.close(force=True)
         self._reader.join(2)
