@@ -25,6 +25,8 @@ from typing import Any
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
 from scapy.all import AsyncSniffer, conf, wrpcap  # noqa: E402
+from scapy.arch.linux import PACKET_AUXDATA, L2Socket  # noqa: E402
+from scapy.data import ETH_P_ALL, SO_TIMESTAMPNS, SOL_PACKET  # noqa: E402
 from scapy.layers.inet import IP, TCP, UDP  # noqa: E402
 from scapy.layers.inet6 import IPv6  # noqa: E402
 
@@ -57,6 +59,26 @@ def to_frame(pkt: Any, t0_wall: float) -> Frame | None:
     return None
 
 
+class _LoopbackSocket(L2Socket):
+    """scapy's L2Socket on one interface, opened so that the kernel hooks it only once.
+
+    L2Socket makes its packet socket for ETH_P_ALL and then binds it, which unhooks and
+    hooks it again and waits out an RCU grace period (~8 ms a behaviour). Made for
+    protocol 0 it is hooked by the bind alone. Receiving (with the loopback's outgoing
+    copy dropped) and closing are L2Socket's own."""
+
+    def __init__(self, iface: str) -> None:  # L2Socket.__init__ is replaced, not called
+        self.iface, self.type, self.promisc = iface, ETH_P_ALL, False
+        self.ins = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+        self.ins.bind((iface, ETH_P_ALL))
+        self.ins.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, conf.bufsize)
+        self.ins.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+        self.ins.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        self.auxdata_available = True
+        self.outs = self.ins
+        self.LL, self.lvl = conf.l2types.num2layer[self.ins.getsockname()[3]], 2
+
+
 class Capture:
     """Sniff `lo` from construction until `stop()`; frames() may be read at any time."""
 
@@ -71,7 +93,7 @@ class Capture:
         self._marks = 0
         self._bytes = 0
         self.dropped = 0
-        self._sock = conf.L2socket(iface=iface)
+        self._sock = _LoopbackSocket(iface)
         # a 1 MB echo must not overflow the capture queue while we are busy
         with contextlib.suppress(OSError):
             self._sock.ins.setsockopt(socket.SOL_SOCKET, _SO_RCVBUFFORCE, 64 << 20)
@@ -124,7 +146,9 @@ class Capture:
             if pkt is None:
                 break
             self._keep(pkt)
-        self._sock.close()
+        # closing a packet socket waits out an RCU grace period in the kernel (~10 ms):
+        # nothing reads it any more, so that wait need not delay the behaviour
+        threading.Thread(target=self._sock.close, name="capture-close", daemon=True).start()
         self._marker.close()
 
     def save(self, path: Path) -> None:

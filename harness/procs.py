@@ -278,7 +278,7 @@ class Program:
         self._reader.join(2)
 
 
-def wait_for(predicate: Callable[[], object], seconds: float, step: float = 0.01) -> object:
+def wait_for(predicate: Callable[[], object], seconds: float, step: float = 0.002) -> object:
     """Poll `predicate` until it returns something truthy or `seconds` pass; return it."""
     deadline = time.monotonic() + seconds
     while True:
