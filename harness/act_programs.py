@@ -123,7 +123,8 @@ class ProgramSteps(RunContext):
         seen = text().encode("utf-8", "surrogateescape")
         got = judge.Output(prog.name, stream, hit.group(0) if hit else None, seen,
                            status.describe() if status else None,
-                           round(time.monotonic() - start, 2))
+                           round(time.monotonic() - start, 2),
+                           status is not None and status.signal is not None)
         self.check(judge.output(step.line, a, pattern, absent, got))
 
     def expect_exit(self, step: Step, a: steps.ExpectExit) -> None:

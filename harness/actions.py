@@ -19,6 +19,7 @@ from harness import judge, judge_epoll, procs, sockstate, steps
 from harness.act_network import NetworkSteps
 from harness.act_programs import ProgramSteps
 from harness.context import BehaviourFailed, RunContext
+from harness.i18n import _
 from harness.spec import Step
 
 __all__ = ["HANDLERS", "Actions", "BehaviourFailed", "RunContext"]
@@ -60,9 +61,9 @@ class Actions(ProgramSteps, NetworkSteps):
             want = read_own_file(self.workdir / self.sub(a.same_as), self.workdir.resolve(),
                                  self.walls.layers.uid)
             if want is None:
-                self.check(judge.simple(step.line, "expect_file", f"the file {a.path}",
-                                        f"the submission has no file {a.same_as} to compare "
-                                        "it with", a))
+                self.check(judge.simple(step.line, "expect_file", _("the file {path}").format(
+                    path=a.path), _("the submission has no file {name} to compare it "
+                                    "with").format(name=a.same_as), a))
                 return
 
         def content() -> bytes | None:

@@ -171,6 +171,7 @@ class Output:
     seen: bytes  # what was printed since the last match
     exit: str | None  # how the program ended, if it did
     seconds: float
+    killed: bool = False  # it ended by a signal ("was killed by ...")
 
 
 def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output) -> Check:
@@ -183,7 +184,8 @@ def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output) -
     if absent:
         return _fail(line, "expect_output", desc, _("no such output"),
                      _("it printed {text}").format(text=repr(got.matched)), args)
-    ended = _("; the program {how}").format(how=got.exit) if got.exit else ""
+    ended = ((_("; the program was {how}") if got.killed else _("; the program {how}")).format(
+        how=got.exit) if got.exit else "")
     actual = _("after {s} s it had printed {text}{ended}").format(
         s=f"{got.seconds:g}", text=preview(got.seen, 200), ended=ended)
     if not got.exit and got.stream == "stdout":

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from harness import cgroup, netns, procs, sandbox, sockstate
 from harness.actions import Actions, BehaviourFailed
+from harness.i18n import _
 from harness.limits import DEFAULT
 from harness.outcome import Outcome
 from harness.spec import Behaviour, Spec
@@ -91,10 +92,11 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
                     raise
                 port = _host_port(spec.port)
                 isolation = "host loopback"
-                notes.append(f"no private network namespace ({exc}): ran on the host's "
-                             f"loopback with port {port}"
-                             + ("" if port == spec.port else "; a program that ignores its "
-                                "port argument cannot pass here"))
+                notes.append(_("no private network namespace ({why}): ran on the host's "
+                               "loopback with port {port}").format(why=exc, port=port)
+                             + ("" if port == spec.port else _(
+                                 "; a program that ignores its port argument cannot pass "
+                                 "here")))
         else:
             port = _host_port(spec.port)
             isolation = "host loopback"
@@ -112,23 +114,23 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
         leftovers = _teardown(actions, ns, cg)
         if cg is not None:
             if cg.pids_limited():
-                notes.append(f"the programs hit the process limit ({cg.describe()}): a "
-                             "fork() failed")
+                notes.append(_("the programs hit the process limit ({limit}): a fork() "
+                               "failed").format(limit=cg.describe()))
             notes += cg.close()
         leftovers += [p for p in procs.kill_uid(walls_uid) if p not in leftovers]
         procs.reap_strays(walls_uid)
         # read before the private directory (stderr files) goes
         outputs = actions.outputs() if actions is not None else {}
         if leftovers:
-            notes.append(f"processes that would not die: {leftovers}")
+            notes.append(_("processes that would not die: {pids}").format(pids=leftovers))
         frames = []
         if capture is not None:
             capture.sync(1.0)
             capture.stop()
             frames = capture.frames()
             if capture.dropped:
-                notes.append(f"packet capture: {capture.dropped} packets beyond the "
-                             "capture limit were not recorded")
+                notes.append(_("packet capture: {n} packets beyond the capture limit were "
+                               "not recorded").format(n=capture.dropped))
         if ns is not None:
             ns.leave()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -167,14 +169,15 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
 
 def _start_capture(t0_wall: float, isolated: bool, notes: list[str]):  # type: ignore[no-untyped-def]
     if not isolated:
-        notes.append("packet capture: off (only inside a private namespace)")
+        notes.append(_("packet capture: off (only inside a private namespace)"))
         return None
     try:
         from harness.capture import Capture
 
         return Capture(t0_wall)
     except Exception as exc:  # noqa: BLE001 - capture is optional; say why it is off
-        notes.append(f"packet capture: unavailable ({exc}); packet checks were skipped")
+        notes.append(_("packet capture: unavailable ({why}); packet checks were skipped").format(
+            why=exc))
         return None
 
 
