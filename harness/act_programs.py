@@ -10,11 +10,12 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import time
 
-from harness import judge, procs, sandbox, sockstate, steps
+from harness import judge, procs, sandbox, sockstate, steps, sysvipc
 from harness.context import RunContext, _printed
 from harness.i18n import _
 from harness.spec import ReadyOutput, Step
@@ -42,9 +43,16 @@ class ProgramSteps(RunContext):
             hosts = self.private / f"{len(self.started)}.{name}.hosts"
             hosts.write_text(self.sub(pdef.hosts), encoding="utf-8")
             hosts.chmod(0o644)
-        prog = procs.Program(name, argv, self.workdir, sandbox.clean_env(self.workdir), stderr,
-                             self.transcript, self.walls.jail(pdef.limits, self.workdir, hosts),
-                             self.walls.oom_kills)
+        ipc_ns = sysvipc.new_namespace() if self.walls.layers.namespaces else None
+        try:
+            prog = procs.Program(name, argv, self.workdir, sandbox.clean_env(self.workdir),
+                                 stderr, self.transcript,
+                                 self.walls.jail(pdef.limits, self.workdir, hosts, ipc_ns),
+                                 self.walls.oom_kills, ipc_ns)
+        except BaseException:
+            if ipc_ns is not None:
+                os.close(ipc_ns)
+            raise
         self.programs[name] = prog
         self.roles[name] = pdef.role
         self.started.append(prog)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness import judge, judge_epoll, procs, sockstate, steps
+from harness import judge, judge_epoll, judge_ipc, procs, sockstate, steps, sysvipc
 from harness.act_network import NetworkSteps
 from harness.act_programs import ProgramSteps
 from harness.context import BehaviourFailed, RunContext
@@ -41,6 +41,12 @@ class Actions(ProgramSteps, NetworkSteps):
         procs.wait_for(good, self.within(a.within))
         s = procs.sample_tree(pid)
         self.check(judge.processes(step.line, a, s.alive, s.zombies, s.children, s.threads))
+
+    def expect_ipc(self, step: Step, a: steps.ExpectIpc) -> None:
+        prog = self.program(a.program)
+        ended = prog.wait(self.within(a.within)) is not None
+        counts = sysvipc.count(prog.ipc_ns) if prog.ipc_ns is not None else None
+        self.check(judge_ipc.ipc(step.line, a, counts, ended))
 
     def expect_epoll(self, step: Step, a: steps.ExpectEpoll) -> None:
         pid = self.program(a.program).pid

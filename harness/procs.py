@@ -96,8 +96,9 @@ class Program:
 
     def __init__(self, name: str, argv: list[str], cwd: Path, env: dict[str, str],
                  stderr_path: Path, transcript: Transcript, jail: Jail | None = None,
-                 oom_kills: Callable[[], int] = lambda: 0) -> None:
+                 oom_kills: Callable[[], int] = lambda: 0, ipc_ns: int | None = None) -> None:
         self.name = name
+        self.ipc_ns = ipc_ns  # the IPC namespace it runs in, held open (closed by close())
         self.limits = jail.limits if jail is not None else lim.DEFAULT
         self._oom_kills = oom_kills
         self._oom_before = oom_kills()
@@ -276,6 +277,9 @@ class Program:
         with contextlib.suppress(Exception):
             self._child.close(force=True)
         self._reader.join(2)
+        if self.ipc_ns is not None:
+            os.close(self.ipc_ns)
+            self.ipc_ns = None
 
 
 def wait_for(predicate: Callable[[], object], seconds: float, step: float = 0.002) -> object:

@@ -4,7 +4,9 @@ Rules this module keeps:
 - Layers, each used only where the machine allows it and each named in `Layers.names()`
   so the report says which ran: rlimits (always), no_new_privs (always), a dedicated uid
   per parallel slot (root only), private IPC and mount namespaces with private /tmp,
-  /dev/shm and a /proc that shows only the program's own processes (root only).
+  /dev/shm and a /proc that shows only the program's own processes (root only). The IPC
+  namespace is one the harness made and holds (`ipc_ns`), so what a program leaves in it
+  can be counted after it ends; it dies when the harness lets it go.
 - The uid is BASE_UID + slot, where a slot is an flock'ed file held for the life of this
   process: two graders at once (xdist workers, batch jobs, nested test runs) never
   share a uid, so a per-uid process limit counts one run only. No passwd entry is
@@ -127,6 +129,7 @@ class Jail:
     build: bool = False  # a build: no CPU/NPROC ceilings of a run, no namespaces
     pids_cgroup: bool = False  # the cgroup counts processes (so it, not NPROC, says so)
     hosts: str = ""  # a file bind-mounted over /etc/hosts (the spec's name table)
+    ipc_ns: str = ""  # an IPC namespace the harness holds (/proc/PID/fd/N): join, not make
 
     def in_child(self) -> None:
         for procs_file in self.join:
@@ -160,7 +163,12 @@ class Jail:
             resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
 
     def _namespaces(self) -> None:
-        _check(_libc.unshare(_CLONE_NEWIPC | _CLONE_NEWNS), "unshare(IPC, mount)")
+        if self.ipc_ns:  # made by the harness, which counts what is left in it later
+            fd = os.open(self.ipc_ns, os.O_RDONLY)
+            _check(_libc.setns(fd, _CLONE_NEWIPC), "setns(IPC)")
+            os.close(fd)
+        _check(_libc.unshare(_CLONE_NEWNS | (0 if self.ipc_ns else _CLONE_NEWIPC)),
+               "unshare(IPC, mount)")
         _mount("none", "/", None, _MS_REC | _MS_PRIVATE, None)
         if self.hosts:  # first: the file may lie where /tmp or a hidden path will be
             _mount(self.hosts, "/etc/hosts", None, _MS_BIND, None)
@@ -245,9 +253,11 @@ class RunWalls:
     oom_kills: Callable[[], int] = lambda: 0
     pids_cgroup: bool = False
 
-    def jail(self, limits: Limits, cwd: Path, hosts: Path | None = None) -> Jail:
+    def jail(self, limits: Limits, cwd: Path, hosts: Path | None = None,
+             ipc_ns: int | None = None) -> Jail:
         return Jail(self.layers, limits, str(cwd), self.join, self.hide,
-                    pids_cgroup=self.pids_cgroup, hosts=str(hosts or ""))
+                    pids_cgroup=self.pids_cgroup, hosts=str(hosts or ""),
+                    ipc_ns="" if ipc_ns is None else f"/proc/{os.getpid()}/fd/{ipc_ns}")
 
 
 NO_WALLS = RunWalls(Layers(None, False))

@@ -404,6 +404,17 @@ class ExpectProcesses(StepArgs):
     within: Seconds = Field(2.0, gt=0)
 
 
+class ExpectIpc(StepArgs):
+    """Check the System V IPC objects an ended program left (no counts: none at all)."""
+
+    shorthand: ClassVar[str | None] = "program"
+    program: str
+    shm: Count | None = Field(None, description="Shared memory segments.")
+    sem: Count | None = Field(None, description="Semaphore sets.")
+    msg: Count | None = Field(None, description="Message queues.")
+    within: Seconds = Field(5.0, gt=0, description="How long to wait for the program to end.")
+
+
 SocketOptionName = Literal["SO_SNDBUF", "SO_RCVBUF", "SO_TYPE", "SO_REUSEADDR",
                            "SO_KEEPALIVE", "TCP_NODELAY"]
 
@@ -492,6 +503,7 @@ STEPS: dict[str, type[StepArgs]] = {
     "expect_datagram": ExpectDatagram,
     "expect_packets": ExpectPackets,
     "expect_processes": ExpectProcesses,
+    "expect_ipc": ExpectIpc,
     "expect_epoll": ExpectEpoll,
     "expect_sockets": ExpectSockets,
     "socket_option": SocketOption,

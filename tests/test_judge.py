@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from harness import judge, steps
+from harness import judge, judge_ipc, steps
 from harness.judge import Output, Received
 from harness.transcript import Check, Frame
 
@@ -623,3 +623,39 @@ def test_epoll_level_triggered_and_nothing_to_judge() -> None:
     assert_failed(je.epoll(4, lt, "s", [je.Watch(3, 0x19, 100)], {100}),
                   "only the listening socket")
     assert not je.epoll_ok(lt, [je.Watch(3, 0x19, 100)], {100})
+
+
+# ---- System V IPC left behind (judge_ipc) ----------------------------------------------
+
+
+def test_ipc_without_counts_means_nothing_of_any_kind() -> None:
+    args = steps.ExpectIpc(program="p")
+    assert judge_ipc.ipc(1, args, {"shm": 0, "sem": 0, "msg": 0}, True).passed
+    for kind, words in (("shm", "shmctl(id, IPC_RMID, NULL)"),
+                        ("sem", "semctl(id, 0, IPC_RMID)"), ("msg", "msgctl(id, IPC_RMID")):
+        counts = {"shm": 0, "sem": 0, "msg": 0, kind: 2}
+        check = judge_ipc.ipc(1, args, counts, True)
+        assert_failed(check, ": 2", words)
+        assert "not ended" not in check.actual
+
+
+def test_ipc_bounds_only_those_given_and_a_minimum_names_no_removal() -> None:
+    args = steps.ExpectIpc(program="p", shm={"min": 1})
+    assert judge_ipc.ipc(1, args, {"shm": 1, "sem": 5, "msg": 5}, True).passed
+    check = judge_ipc.ipc(1, args, {"shm": 0, "sem": 0, "msg": 0}, False)
+    assert_failed(check, "at least 1 shared memory segments", "shared memory segments: 0",
+                  "had not ended after 5 s")
+    assert "IPC_RMID" not in check.actual
+
+
+def test_ipc_not_looked_at_is_skipped_never_failed() -> None:
+    check = judge_ipc.ipc(1, steps.ExpectIpc(program="p", sem={"max": 0}), None, True)
+    assert check.passed and "root" in check.skipped, check
+
+
+def test_ipc_step_model_takes_the_program_shorthand_and_counts() -> None:
+    assert steps.ExpectIpc(program="p").within == 5.0
+    with pytest.raises(ValidationError):
+        steps.ExpectIpc(program="p", shm={"min": 2, "max": 1})
+    with pytest.raises(ValidationError):
+        steps.ExpectIpc(program="p", queues={"max": 0})  # type: ignore[call-arg]

@@ -1531,3 +1531,63 @@ def test_udp_multicast_both_ways(tmp_path: Path) -> None:
     graded = grade(tmp_path, spec, sender=sender, member=member, not_member=member)
     expect_all(graded, {"a_joined_listener_hears_the_group", "the_harness_sends_to_members"})
     assert failure(graded, "not_to_others", "expect_output")
+
+
+# ---- System V IPC left behind ----------------------------------------------------------
+
+IPC_PROGRAM = """\
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+IPC_CREAT, IPC_RMID = 0o1000, 0
+shm = libc.shmget(1234, 4096, IPC_CREAT | 0o600)
+sem = libc.semget(1234, 1, IPC_CREAT | 0o600)
+msg = libc.msgget(1234, IPC_CREAT | 0o600)
+assert min(shm, sem, msg) >= 0
+keep = sys.argv[1:]
+if "shm" not in keep:
+    libc.shmctl(shm, IPC_RMID, None)
+if "sem" not in keep:
+    libc.semctl(sem, 0, IPC_RMID)
+if "msg" not in keep:
+    libc.msgctl(msg, IPC_RMID, None)
+"""
+
+
+def test_expect_ipc_counts_what_an_ended_program_left(tmp_path: Path) -> None:
+    spec = """\
+    assignment: ipc_steps
+    title: System V objects left behind
+    programs:
+      ipc: {role: program}
+    behaviours:
+      - id: removes_all
+        title: everything removed (the shorthand means none of any kind)
+        steps:
+          - start: ipc
+          - expect_ipc: ipc
+      - id: keeps_shm_and_msg
+        title: a segment and a queue are left
+        steps:
+          - start: {program: ipc, args: [shm, msg]}
+          - expect_ipc: {program: ipc, shm: {max: 1}, msg: {min: 1, max: 1}, sem: {max: 0}}
+          - expect_ipc: ipc
+      - id: own_namespace_each
+        title: a second start does not see what the first left
+        steps:
+          - start: {program: ipc, name: first, args: [sem]}
+          - start: {program: ipc, name: second}
+          - expect_ipc: second
+          - expect_ipc: {program: first, sem: {max: 0}}
+    """
+    graded = grade(tmp_path, spec, ipc=IPC_PROGRAM)
+    expect_all(graded, {"removes_all"})
+    bad = failure(graded, "keeps_shm_and_msg", "expect_ipc")
+    # only what breaks the bounds is named, with the call that removes it
+    assert "shared memory segments: 1" in bad["actual"], bad
+    assert "message queues: 1" in bad["actual"], bad
+    assert "semaphore" not in bad["actual"], bad
+    assert "shmctl(id, IPC_RMID, NULL)" in bad["actual"], bad
+    assert "msgctl(id, IPC_RMID, NULL)" in bad["actual"], bad
+    bad = failure(graded, "own_namespace_each", "expect_ipc")
+    assert "semaphore sets: 1" in bad["actual"] and "shared" not in bad["actual"], bad
+    assert bad["description"].startswith("first "), bad

@@ -1,0 +1,64 @@
+"""System V IPC namespaces the harness holds: made before a program starts, read after.
+
+Rules this module keeps:
+- The grader itself never changes namespace: a namespace is made, and later read, by a
+  short-lived thread of its own (unshare/setns of CLONE_NEWIPC change the calling thread
+  only); the thread leaves an fd behind and ends.
+- A namespace is made before the program starts (its child joins it between fork and
+  exec), so what a program left is still there to count however quickly it ended: the
+  fd keeps the namespace, and every segment, semaphore set and queue in it, alive.
+- Counting reads /proc/sysvipc/{shm,sem,msg}, which show the reading thread's namespace.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+from collections.abc import Callable
+
+KINDS = ("shm", "sem", "msg")
+_CLONE_NEWIPC = 0x08000000
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _in_thread(work: Callable[[], object]) -> object:
+    box: list[object] = [None]
+
+    def run() -> None:
+        try:
+            box[0] = work()
+        except OSError:
+            box[0] = None
+
+    t = threading.Thread(target=run, name="sysvipc", daemon=True)
+    t.start()
+    t.join()
+    return box[0]
+
+
+def new_namespace() -> int | None:
+    """An fd of a fresh IPC namespace (None where it cannot be made: not root)."""
+    def make() -> int | None:
+        if _libc.unshare(_CLONE_NEWIPC) != 0:
+            return None
+        return os.open("/proc/thread-self/ns/ipc", os.O_RDONLY | os.O_CLOEXEC)
+
+    fd = _in_thread(make)
+    return fd if isinstance(fd, int) else None
+
+
+def count(ns_fd: int) -> dict[str, int] | None:
+    """How many shared memory segments, semaphore sets and message queues the namespace
+    holds; None if it cannot be entered."""
+    def read() -> dict[str, int] | None:
+        if _libc.setns(ns_fd, _CLONE_NEWIPC) != 0:
+            return None
+        out = {}
+        for kind in KINDS:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                out[kind] = max(0, len([ln for ln in f.read().splitlines() if ln.strip()]) - 1)
+        return out
+
+    got = _in_thread(read)
+    return got if isinstance(got, dict) else None
