@@ -19,6 +19,7 @@ from harness import judge, procs, sandbox, sockstate, steps, sysvipc
 from harness.context import RunContext, _printed
 from harness.i18n import _
 from harness.spec import ReadyOutput, Step
+from harness.stepbase import StepArgs
 from harness.submission import BuildFailure
 
 
@@ -103,7 +104,7 @@ class ProgramSteps(RunContext):
                             seconds, a, a.absent, a.anywhere)
 
     def _expect_output(self, step: Step, prog: procs.Program, pattern: str, stream: str,
-                       seconds: float, a: steps.StepArgs, absent: bool = False,
+                       seconds: float, a: StepArgs, absent: bool = False,
                        anywhere: bool = False) -> None:
         key = (prog.name, stream)
         mark = 0 if anywhere else self._out_marks.get(key, 0)

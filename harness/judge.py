@@ -18,13 +18,13 @@ from dataclasses import dataclass
 
 from harness.i18n import _
 from harness.limits import wall_limit
+from harness.stepbase import StepArgs
 from harness.steps import (
     Count,
     ExpectData,
     ExpectPackets,
     ExpectProcesses,
     PacketPattern,
-    StepArgs,
 )
 from harness.textutil import preview
 from harness.transcript import Check, Frame

@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from harness import yamlsource
 from harness.limits import DEFAULT as DEFAULT_LIMITS
 from harness.limits import Limits
-from harness.steps import STEPS, Accept, Listen, Regex, Repeat, StepArgs, Text
+from harness.stepbase import Regex, StepArgs, Text
+from harness.steps import STEPS, Accept, Listen, Repeat
 from harness.yamlsource import Located
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"

@@ -12,105 +12,19 @@ Rules this module keeps:
 
 from __future__ import annotations
 
-import difflib
-import re
-import signal
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    model_validator,
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from harness.stepbase import (
+    Flags,
+    Hex,
+    Regex,
+    Seconds,
+    SignalName,
+    StepArgs,
+    one_of,
 )
-
-from harness import i18n
-
-Seconds = float
-
-
-def _signal_name(value: str) -> str:
-    text = value.strip().upper()
-    name = text if text.startswith("SIG") else "SIG" + text
-    if name not in signal.Signals.__members__:
-        close = difflib.get_close_matches(name, list(signal.Signals.__members__), n=1)
-        raise ValueError(f"unknown signal {value!r}" + (f" (did you mean {close[0]!r}?)"
-                                                         if close else ""))
-    return name
-
-
-SignalName = Annotated[str, AfterValidator(_signal_name)]
-
-
-def _hex(value: str) -> str:
-    try:
-        bytes.fromhex(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not hex bytes (pairs of 0-9a-f, spaces allowed)") \
-            from None
-    return value
-
-
-Hex = Annotated[str, AfterValidator(_hex)]
-
-
-def _regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"{value!r} is not a valid regular expression: {exc}") from None
-    return value
-
-
-Regex = Annotated[str, AfterValidator(_regex)]
-Flags = str  # letters of tcpdump's flag names: S F R P A U (e.g. "FA", "R")
-
-
-class Localized(BaseModel):
-    """Text a student reads, in each language reports speak: `en` always, `ko` Korean."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    en: str
-    ko: str | None = None
-
-
-def _in_language(value: Any) -> Any:
-    """`{en: ..., ko: ...}` becomes the text of the process's language (i18n.use)."""
-    if not isinstance(value, dict):
-        return value
-    unknown = sorted(set(value) - set(Localized.model_fields))
-    if unknown:
-        raise ValueError(f"unknown language {unknown[0]!r}: text is a string or a mapping "
-                         f"with {' and '.join(Localized.model_fields)}")
-    if "en" not in value:
-        raise ValueError("a translated text needs `en`, the English string")
-    if not all(isinstance(v, str) for v in value.values()):
-        raise ValueError("each language's text must be a string")
-    return i18n.pick(value)
-
-
-# A student-facing string: plain, or one per language (resolved while the spec is parsed)
-Text = Annotated[str, BeforeValidator(_in_language, json_schema_input_type=str | Localized)]
-
-
-class StepArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    shorthand: ClassVar[str | None] = None
-    hint: Text | None = Field(
-        None, description="Shown to the student when this step's check fails."
-    )
-    points: float | None = Field(
-        None, ge=0, description="Partial credit: points earned when this step's check passes "
-        "(the behaviour then scores the sum, at most its own points).")
-
-
-def _one_of(model: BaseModel, names: tuple[str, ...]) -> None:
-    given = [n for n in names if getattr(model, n) is not None]
-    if len(given) != 1:
-        raise ValueError(f"give exactly one of {', '.join(names)} (got {len(given) or 'none'})")
-
 
 # ---- student programs -------------------------------------------------------------
 
@@ -241,7 +155,7 @@ class Send(StepArgs):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Send:
-        _one_of(self, ("text", "line", "hex", "random", "file"))
+        one_of(self, ("text", "line", "hex", "random", "file"))
         return self
 
 
@@ -297,7 +211,7 @@ class ExpectData(StepArgs):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ExpectData:
-        _one_of(self, ("text", "hex", "pattern", "size", "file"))
+        one_of(self, ("text", "hex", "pattern", "size", "file"))
         return self
 
 
@@ -336,7 +250,7 @@ class ExpectDatagram(StepArgs):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ExpectDatagram:
-        _one_of(self, ("text", "hex", "pattern"))
+        one_of(self, ("text", "hex", "pattern"))
         return self
 
 
@@ -364,7 +278,7 @@ class PacketRule(BaseModel):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> PacketRule:
-        _one_of(self, ("some", "none", "order"))
+        one_of(self, ("some", "none", "order"))
         return self
 
 
@@ -468,7 +382,7 @@ class ExpectFile(StepArgs):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ExpectFile:
-        _one_of(self, ("text", "file", "same_as", "size", "pattern"))
+        one_of(self, ("text", "file", "same_as", "size", "pattern"))
         return self
 
 
