@@ -199,6 +199,13 @@ def catalog() -> dict[str, Any]:
                 f"{b['assignment']}.{b['id']}" for b in doc["behaviours"]
                 if b["status"] != "passed")
             out[key.replace("_s", "_exit")] = code
+            if key == "serial_s":  # where the time goes: what each spec's steps took
+                by_spec: dict[str, float] = defaultdict(float)
+                for b in doc["behaviours"]:
+                    by_spec[b["assignment"]] += b.get("seconds") or 0.0
+                out["steps_s"] = round(sum(by_spec.values()), 2)
+                out["slowest_specs_s"] = dict(sorted(
+                    ((k, round(v, 2)) for k, v in by_spec.items()), key=lambda kv: -kv[1])[:10])
         return out
 
 
@@ -256,6 +263,8 @@ def table(results: dict[str, Any]) -> str:
                   f"{TARGETS['catalog_serial_s']:g} s)",
                   f"  2 workers      {c['2_workers_s']:>8.2f} s  (target ≤ "
                   f"{TARGETS['catalog_2_workers_s']:g} s)", ""]
+        lines += [f"  of which the steps themselves took {c['steps_s']:.2f} s; the slowest specs:",
+                  *(f"    {k:<22} {v:>7.2f} s" for k, v in c["slowest_specs_s"].items()), ""]
         if c["serial_not_passed"]:
             lines += [f"  not passed: {', '.join(c['serial_not_passed'])}", ""]
     if "batch" in results:

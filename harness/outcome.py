@@ -79,6 +79,8 @@ class Outcome:
             "isolation": self.isolation, "sandbox": self.walls, "notes": list(self.notes),
             "pcap": self.pcap,
             "error": self.error,
+            # how long the steps took (the clean-up after them not counted)
+            "seconds": round(self.ended_at, 3) if self.ended_at >= 0 else None,
         }
 
 
