@@ -129,11 +129,19 @@ def _only_grader_errors(results: Path) -> bool:
     return "error" in statuses and "failed" not in statuses
 
 
+def _rootdir(files: list[Path]) -> str:
+    """The current directory, or a directory above it that holds every spec too: pytest
+    names a file outside its rootdir by no path at all, so two specs' behaviours of the
+    same id would share one node id (and one result)."""
+    here = Path.cwd()
+    return os.path.commonpath([here, *(f.resolve().parent for f in files)])
+
+
 def _run_pytest(args: argparse.Namespace, files: list[Path], submission: Path,
                 results: Path) -> int:
     argv = [*map(str, files), f"--sockgrade-submission={submission}", "-p", "no:cacheprovider",
             "-q" if not args.verbose else "-v", "--no-header", "-rN",
-            "-o", "console_output_style=classic", f"--rootdir={Path.cwd()}"]
+            "-o", "console_output_style=classic", f"--rootdir={_rootdir(files)}"]
     if args.all:
         argv.append("--sockgrade-all=yes")
     for flag, value in (("json", results), ("slow", args.slow),

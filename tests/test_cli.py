@@ -175,3 +175,20 @@ def test_grader_timeout_is_an_error_not_charged_exit_3(tmp_path: Path) -> None:
     assert [b["status"] for b in doc["behaviours"]] == ["error"]
     assert "Timeout" in doc["behaviours"][0]["error"]
     assert "not your fault" in proc.stdout
+
+
+def test_specs_outside_the_current_directory_keep_every_behaviour(tmp_path: Path) -> None:
+    """get_buf and set_buf share behaviour ids: each spec's behaviours are graded and
+    reported apart even when the specs lie outside the directory sockgrade runs in."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "here").mkdir()
+    out = tmp_path / "r.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "harness", "check", str(tmp_path / "sub"),
+         str(ROOT / "specs/get_buf.yaml"), str(ROOT / "specs/set_buf.yaml"), "--all",
+         "--json", str(out)], cwd=tmp_path / "here", capture_output=True, text=True,
+        timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    got = sorted((b["assignment"], b["id"]) for b in json.loads(out.read_text())["behaviours"])
+    assert got == sorted((a, b) for a in ("get_buf", "set_buf")
+                         for b in ("reports_rcvbuf", "reports_sndbuf"))
