@@ -201,7 +201,13 @@ def _gradescope_zip(out: Path, given: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    i18n.use(getattr(args, "lang", None) or i18n.from_environment())
+    # before pytest reads the options table: the same rule, flag then environment
+    lang = getattr(args, "lang", None) or os.environ.get("SOCKGRADE_LANG") or i18n.from_locale()
+    if lang not in i18n.LANGS:
+        print(f"sockgrade: SOCKGRADE_LANG (environment): {lang!r}: must be one of "
+              f"{', '.join(i18n.LANGS)}", file=sys.stderr)
+        return EXIT_USAGE
+    i18n.use(lang)
     if args.command == "list":
         return catalog(args.specs)
     if args.command == "gradescope-zip":

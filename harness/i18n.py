@@ -2,8 +2,8 @@
 
 Rules this module keeps:
 - One language per process, chosen once at start-up by `use()`: `--lang`, else
-  SOCKGRADE_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG starting with `ko`), else
-  English. Reporters and the judge only read it, so a verdict never depends on it.
+  SOCKGRADE_LANG (both through the options table), else the locale (LC_ALL,
+  LC_MESSAGES, LANG starting with `ko`), else English. Reporters and the judge only read it, so a verdict never depends on it.
 - Harness messages are English msgids wrapped in `_()`, with `{name}` fields filled by
   `.format()` after translation (word order differs between the languages). Their Korean
   lives in `harness/locale/ko.po`, gettext's format, read with polib; a msgid missing
@@ -26,11 +26,10 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 _lang = "en"
 
 
-def from_environment(env: Mapping[str, str] | None = None) -> str:
-    """SOCKGRADE_LANG if set, else the first locale variable that is set."""
+def from_locale(env: Mapping[str, str] | None = None) -> str:
+    """The language of the first locale variable that is set (SOCKGRADE_LANG and --lang
+    are the options table's, which names the source of a bad value)."""
     env = os.environ if env is None else env
-    if env.get("SOCKGRADE_LANG"):
-        return env["SOCKGRADE_LANG"]
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         if env.get(var):
             return "ko" if env[var].lower().startswith("ko") else "en"

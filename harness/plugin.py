@@ -66,7 +66,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     settings = options.resolve(config)
     config.stash[SETTINGS] = settings
-    i18n.use(settings.lang or i18n.from_environment())
+    i18n.use(settings.lang or i18n.from_locale())
     if settings.submission is None:
         return
     if not settings.submission.is_dir():

@@ -63,10 +63,25 @@ def test_a_bad_translation_is_a_spec_error_at_its_line(text: str, says: str) -> 
 @pytest.mark.parametrize(("env", "lang"), [
     ({}, "en"), ({"LANG": "ko_KR.UTF-8"}, "ko"), ({"LANG": "en_US.UTF-8"}, "en"),
     ({"LC_ALL": "C", "LANG": "ko_KR.UTF-8"}, "en"), ({"LC_MESSAGES": "ko_KR"}, "ko"),
-    ({"SOCKGRADE_LANG": "ko", "LC_ALL": "C"}, "ko"),
 ])
-def test_the_language_comes_from_the_environment(env: dict[str, str], lang: str) -> None:
-    assert i18n.from_environment(env) == lang
+def test_the_language_comes_from_the_locale(env: dict[str, str], lang: str) -> None:
+    assert i18n.from_locale(env) == lang
+
+
+def test_sockgrade_lang_wins_over_the_locale_and_a_bad_value_is_a_usage_error() -> None:
+    import os
+    import subprocess
+    import sys
+
+    def run(value: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "harness", "list", "specs/echo_server.yaml"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "LANG": "en_US.UTF-8", "SOCKGRADE_LANG": value})
+
+    assert "반복형 TCP 에코 서버" in run("ko").stdout
+    bad = run("fr")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "SOCKGRADE_LANG (environment): 'fr': must be one of en, ko" in bad.stderr
 
 
 def _msgids() -> Iterator[tuple[str, int, str]]:
