@@ -3,7 +3,8 @@
 Rules this module keeps:
 - One language per process, chosen once at start-up by `use()`: `--lang`, else
   SOCKGRADE_LANG (both through the options table), else the locale (LC_ALL,
-  LC_MESSAGES, LANG starting with `ko`), else English. Reporters and the judge only read it, so a verdict never depends on it.
+  LC_MESSAGES, LANG starting with `ko`), else English. Reporters and the judge only
+  read it, so a verdict never depends on it.
 - Harness messages are English msgids wrapped in `_()`, with `{name}` fields filled by
   `.format()` after translation (word order differs between the languages). Their Korean
   lives in `harness/locale/ko.po`, gettext's format, read with polib; a msgid missing
