@@ -22,7 +22,7 @@ from harness import i18n
 from harness.i18n import _
 from harness.ladder import connections, ladder_svg
 from harness.outcome import Outcome
-from harness.report import frame_line, relative_seqs
+from harness.report import frame_line, relative_seqs, score_line
 from harness.textutil import preview, safe
 from harness.transcript import Event
 
@@ -72,14 +72,6 @@ def _cut(items: Sequence[str], most: int) -> list[str]:
         return list(items)
     half = most // 2
     return [*items[:half], _("… {n} more …").format(n=len(items) - 2 * half), *items[-half:]]
-
-
-def _total(outcomes: Sequence[Outcome]) -> str:
-    got = sum(o.score for o in outcomes)
-    total = sum(o.max_score for o in outcomes if o.status != "error")
-    passed = sum(1 for o in outcomes if o.status == "passed")
-    return _("Score: {got}/{total} ({passed} of {n} behaviours passed)").format(
-        got=f"{got:g}", total=f"{total:g}", passed=passed, n=len(outcomes))
 
 
 def _summary(outcomes: Sequence[Outcome]) -> list[str]:
@@ -186,7 +178,7 @@ def _section(i: int, o: Outcome) -> list[str]:
 
 def render_html(outcomes: Sequence[Outcome], title: str) -> str:
     """The whole report page."""
-    body = [f"<h1>{_esc(title)}</h1>", f'<p class="score">{_esc(_total(outcomes))}</p>']
+    body = [f"<h1>{_esc(title)}</h1>", f'<p class="score">{_esc(score_line(outcomes))}</p>']
     if outcomes:
         body += _summary(outcomes)
     else:

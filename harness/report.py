@@ -136,9 +136,14 @@ def score_table(outcomes: Sequence[Outcome]) -> str:
         name = f"{o.assignment}.{o.behaviour}"
         rows.append(f"  {marks.get(o.status, o.status):<5} {name:<{width}}"
                     f"  {o.score:>4g}/{o.max_score:<4g} {safe(why)}")
+    rows.append("  " + score_line(outcomes))
+    return "\n".join(rows)
+
+
+def score_line(outcomes: Sequence[Outcome]) -> str:
+    """'Score: 5/8 (5 of 8 behaviours passed)': the grader's errors count for nothing."""
     got = sum(o.score for o in outcomes)
     total = sum(o.max_score for o in outcomes if o.status != "error")
     passed = sum(1 for o in outcomes if o.status == "passed")
-    rows.append("  " + _("Score: {got}/{total} ({passed} of {n} behaviours passed)").format(
-        got=f"{got:g}", total=f"{total:g}", passed=passed, n=len(outcomes)))
-    return "\n".join(rows)
+    return _("Score: {got}/{total} ({passed} of {n} behaviours passed)").format(
+        got=f"{got:g}", total=f"{total:g}", passed=passed, n=len(outcomes))
