@@ -32,8 +32,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -241,12 +240,6 @@ def imports(runs: int) -> dict[str, Any]:
 # ---- report -----------------------------------------------------------------------------
 
 
-@contextmanager
-def _section(name: str) -> Iterator[None]:
-    print(f"… {name}", file=sys.stderr, flush=True)
-    yield
-
-
 def table(results: dict[str, Any]) -> str:
     lines = []
     if "overhead" in results and "median_ms" in results["overhead"]:
@@ -304,8 +297,8 @@ def main() -> int:
         "overhead": lambda: overhead(args.runs), "catalog": catalog,
         "batch": lambda: batch(args.students), "imports": lambda: imports(5)}
     for name in wanted:
-        with _section(name):
-            results[name] = steps[name]()
+        print(f"… {name}", file=sys.stderr, flush=True)
+        results[name] = steps[name]()
     print(table(results))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
