@@ -108,6 +108,13 @@ class NetworkSteps(RunContext):
         return Received(conn.name, conn.unread(), conn.eof, conn.reset,
                         round(min(time.monotonic() - start, seconds), 2))
 
+    def _receive_bytes(self, conn: Conn, want: bytes, seconds: float) -> Received:
+        """Wait for `want`, but no longer once a byte differs: a stream cannot take a
+        wrong byte back, so the verdict is already known (a wrong echo fails at once)."""
+        got = self._receive(conn, lambda d: len(d) >= len(want) or not want.startswith(d),
+                            seconds)
+        return Received(got.conn, got.data[:len(want)], got.eof, got.reset, got.seconds)
+
     def _consume(self, conn: Conn, n: int) -> None:
         with conn.cond:
             conn.read_mark = min(conn.read_mark + n, len(conn.received))
@@ -115,8 +122,7 @@ class NetworkSteps(RunContext):
     def expect_echo(self, step: Step, a: steps.ExpectEcho) -> None:
         conn = self.conn(a.conn)
         want = bytes(conn.sent[conn.echo_mark:])
-        got = self._receive(conn, lambda d: len(d) >= len(want), self.within(a.within))
-        got = Received(got.conn, got.data[:len(want)], got.eof, got.reset, got.seconds)
+        got = self._receive_bytes(conn, want, self.within(a.within))
         self._consume(conn, len(got.data))
         conn.echo_mark = len(conn.sent)
         self.check(judge.compare_bytes(step.line, "expect_echo", "echo", want, got, a))
@@ -125,8 +131,7 @@ class NetworkSteps(RunContext):
         conn = self.conn(a.conn)
         if a.file is not None:
             want = self.spec.files[a.file].content()
-            got = self._receive(conn, lambda d: len(d) >= len(want), self.within(a.within))
-            got = Received(got.conn, got.data[:len(want)], got.eof, got.reset, got.seconds)
+            got = self._receive_bytes(conn, want, self.within(a.within))
             self._consume(conn, len(got.data))
             self.check(judge.compare_bytes(step.line, "expect_data", _("the file {path}").format(
                 path=a.file),

@@ -91,10 +91,11 @@ def compare_bytes(line: int, step: str, what: str, expected: bytes, got: Receive
 
 
 def data_ok(args: ExpectData, data: bytes) -> bool:
-    if args.text is not None:
-        return len(data) >= len(args.text.encode())
-    if args.hex is not None:
-        return len(data) >= len(bytes.fromhex(args.hex))
+    """Whether what arrived is enough to judge: exact bytes are judged once they are all
+    there or once one differs (a stream cannot take a wrong byte back)."""
+    if args.text is not None or args.hex is not None:
+        want = args.text.encode() if args.text is not None else bytes.fromhex(args.hex or "")
+        return len(data) >= len(want) or not want.startswith(data)
     if args.pattern is not None:
         return re.search(args.pattern, data.decode("utf-8", "replace")) is not None
     return len(data) >= (args.size or 0)

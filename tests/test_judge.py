@@ -155,6 +155,13 @@ def test_data_ok_for_text_waits_for_enough_bytes() -> None:
     assert judge.data_ok(args, b"h\xc3\xa9llo")
 
 
+def test_data_ok_for_exact_bytes_once_one_differs() -> None:
+    """A wrong byte is final on a stream: no need to wait for the rest."""
+    assert judge.data_ok(expect_data(text="hello"), b"hx")
+    assert judge.data_ok(expect_data(hex="00 ff 41"), b"\x01")
+    assert not judge.data_ok(expect_data(text="hello"), b"hel")  # right so far: wait
+
+
 def test_data_text_match_and_mismatch() -> None:
     args = expect_data(text="OK\n")
     assert judge.data(5, args, got(b"OK\n")).passed

@@ -1591,3 +1591,44 @@ def test_expect_ipc_counts_what_an_ended_program_left(tmp_path: Path) -> None:
     bad = failure(graded, "own_namespace_each", "expect_ipc")
     assert "semaphore sets: 1" in bad["actual"] and "shared" not in bad["actual"], bad
     assert bad["description"].startswith("first "), bad
+
+
+# ---- a wrong byte is judged at once ---------------------------------------------------
+
+
+def test_a_wrong_byte_fails_without_waiting_out_the_time(tmp_path: Path) -> None:
+    """The server answers with a wrong first byte and keeps the connection open: the
+    verdict is known at that byte, so expect_echo and expect_data do not wait out their
+    400 s (longer than this test's 300 s limit on the grading, so waiting fails it)."""
+    spec = """\
+    assignment: wrong_byte
+    title: a wrong byte
+    programs:
+      mangler: {role: server}
+    behaviours:
+      - id: echo
+        title: a mangled echo
+        steps:
+          - start: mangler
+          - connect: c
+          - send: {conn: c, line: "hello, world"}
+          - expect_echo: {conn: c, within: 400}
+      - id: data
+        title: a mangled reply
+        steps:
+          - start: mangler
+          - connect: c
+          - send: {conn: c, line: "hello, world"}
+          - expect_data: {conn: c, text: "hello, world and more to come\\n", within: 400}
+    """
+    mangler = TCP_SERVER + """\
+while True:
+    c, _ = srv.accept()
+    d = c.recv(4096)
+    c.sendall(b"J" + d[1:5])  # a wrong first byte, then a few right ones; no close
+    keep = c
+"""
+    graded = grade(tmp_path, spec, mangler=mangler)
+    for bid, step in (("echo", "expect_echo"), ("data", "expect_data")):
+        check = failure(graded, bid, step)
+        assert "differ from byte 0" in check["actual"], check
