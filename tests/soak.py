@@ -1,7 +1,7 @@
 """Determinism soak: grade every row of tests/matrix/ N times and count any verdict
 that differs from the table.
 
-    python tests/soak.py --runs 200 --jobs 24 --hog 2 --slow 2 --out docs/soak.md
+    python tests/soak.py --runs 200 --jobs 16 --hog 2 --slow 2 --minutes 24 --out docs/soak.md
 
 Not part of the test suite (it takes hours); its last result is recorded in docs/soak.md.
 
