@@ -111,8 +111,7 @@ class NetworkSteps(RunContext):
     def _receive_bytes(self, conn: Conn, want: bytes, seconds: float) -> Received:
         """Wait for `want`, but no longer once a byte differs: a stream cannot take a
         wrong byte back, so the verdict is already known (a wrong echo fails at once)."""
-        got = self._receive(conn, lambda d: len(d) >= len(want) or not want.startswith(d),
-                            seconds)
+        got = self._receive(conn, lambda d: judge.bytes_judgeable(want, d), seconds)
         return Received(got.conn, got.data[:len(want)], got.eof, got.reset, got.seconds)
 
     def _consume(self, conn: Conn, n: int) -> None:

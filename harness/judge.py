@@ -90,12 +90,20 @@ def compare_bytes(line: int, step: str, what: str, expected: bytes, got: Receive
                  args)
 
 
+def bytes_judgeable(want: bytes, data: bytes) -> bool:
+    """Exact bytes are judged once they are all there or once one differs (a stream
+    cannot take a wrong byte back, so waiting longer cannot change the verdict)."""
+    return len(data) >= len(want) or not want.startswith(data)
+
+
+def _exact(args: ExpectData) -> bytes:
+    return args.text.encode() if args.text is not None else bytes.fromhex(args.hex or "")
+
+
 def data_ok(args: ExpectData, data: bytes) -> bool:
-    """Whether what arrived is enough to judge: exact bytes are judged once they are all
-    there or once one differs (a stream cannot take a wrong byte back)."""
+    """Whether what arrived is enough to judge."""
     if args.text is not None or args.hex is not None:
-        want = args.text.encode() if args.text is not None else bytes.fromhex(args.hex or "")
-        return len(data) >= len(want) or not want.startswith(data)
+        return bytes_judgeable(_exact(args), data)
     if args.pattern is not None:
         return re.search(args.pattern, data.decode("utf-8", "replace")) is not None
     return len(data) >= (args.size or 0)
@@ -117,8 +125,7 @@ def data_used(args: ExpectData, data: bytes) -> int:
 
 def data(line: int, args: ExpectData, got: Received) -> Check:
     if args.text is not None or args.hex is not None:
-        want = args.text.encode() if args.text is not None else bytes.fromhex(args.hex or "")
-        return compare_bytes(line, "expect_data", _("expected data"), want, got, args)
+        return compare_bytes(line, "expect_data", _("expected data"), _exact(args), got, args)
     desc = (_("data matching /{pattern}/ on {conn}").format(pattern=args.pattern, conn=got.conn)
             if args.pattern is not None
             else _("at least {n} bytes on {conn}").format(n=args.size, conn=got.conn))
