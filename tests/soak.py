@@ -14,8 +14,10 @@ How it stays fast enough for hundreds of runs:
 - The unit of work is one behaviour, not one spec, and most of a behaviour's time is the
   program's own waiting (textbook sleep()s), so many more workers than cores keep the
   machine busy. Each worker holds its own sandbox slot (uid), like an xdist worker.
-- A verdict change is a behaviour whose status differs from the table in any run; the
-  first failed check is printed with it, so a flake can be told from a real bug.
+- A verdict change is a behaviour whose status differs from the table in any run, or a
+  mutant's intended behaviour whose failure message lacks a word the table says it must
+  carry (as tests/test_matrix.py asserts); the first failed check is printed with it, so
+  a flake can be told from a real bug.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class Row:
     spec: str
     program: str
     fails: frozenset[str]
+    intended: str = ""
+    says: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -56,7 +60,8 @@ class Row:
 def rows(only: set[str] | None = None) -> list[Row]:
     matrix: dict[str, Any] = load_matrix()
     return [Row(a, v, row["spec"], f"{row['programs']}/{v}",
-                frozenset((e or {}).get("fails", [])))
+                frozenset((e or {}).get("fails", [])), (e or {}).get("intended", ""),
+                tuple((e or {}).get("says", [])))
             for a, row in matrix.items() for v, e in row["variants"].items()
             if only is None or a in only]
 
@@ -100,16 +105,17 @@ def _spec(path: str) -> Any:
 
 
 def _grade(task: tuple[int, str, str, str, str, float, str, float, str]) -> tuple[
-        int, str, str, str, float]:
-    """One behaviour of one program: (run, row, behaviour, status, seconds); a failed
-    status carries its first failed check after a tab. Past the deadline, or once the
-    stop file exists: 'skipped'."""
+        int, str, str, str, float, str]:
+    """One behaviour of one program: (run, row, behaviour, status, seconds, words); a
+    failed status carries its first failed check after a tab, and words are that check's
+    actual and hint, as the matrix test reads them. Past the deadline, or once the stop
+    file exists: 'skipped'."""
     from harness.plugin import _budget
     from harness.runner import RunConfig, run_behaviour
 
     run, row, spec_path, build_dir, bid, slow, artifacts, deadline, stop = task
     if (deadline and time.time() > deadline) or os.path.exists(stop):
-        return run, row, bid, "skipped", 0.0
+        return run, row, bid, "skipped", 0.0, ""
     spec = _spec(spec_path)
     behaviour = next(b for b in spec.behaviours if b.id == bid)
     t = time.monotonic()
@@ -121,16 +127,18 @@ def _grade(task: tuple[int, str, str, str, str, float, str, float, str]) -> tupl
     except SystemExit:
         raise
     except BaseException as exc:  # noqa: BLE001 - a soak reports, it does not stop
-        return run, row, bid, f"error\tthe soak itself: {exc!r}", time.monotonic() - t
+        return run, row, bid, f"error\tthe soak itself: {exc!r}", time.monotonic() - t, ""
     finally:
         signal.alarm(0)
     status = outcome.status
+    words = ""
     if status != "passed":
         bad = next((c for c in outcome.checks if not c.passed), None)
         why = (f"line {bad.line} {bad.step}: {bad.actual}" if bad is not None
                else (outcome.error.strip().splitlines() or ["?"])[-1])
         status += "\t" + " ".join(why.split())[:300]
-    return run, row, bid, status, time.monotonic() - t
+        words = f"{bad.actual} {bad.hint}" if bad is not None else ""
+    return run, row, bid, status, time.monotonic() - t, words
 
 
 _BUILDS: dict[str, Any] = {}
@@ -217,18 +225,25 @@ def main() -> int:
             with multiprocessing.get_context("spawn").Pool(
                     args.jobs, initializer=_load_builds,
                     initargs=({d: b for d, b in built.values()},)) as pool:
-                for run, name, bid, status, secs in pool.imap_unordered(_grade, tasks):
+                for run, name, bid, status, secs, words in pool.imap_unordered(_grade,
+                                                                               tasks):
                     got = status.split("\t")[0]
                     statuses[got] += 1
                     if got == "skipped":
                         continue
-                    want = "failed" if bid in by_name[name].fails else "passed"
+                    row = by_name[name]
+                    want = "failed" if bid in row.fails else "passed"
                     key = f"{name}.{bid}"
                     slowest[key] = max(slowest.get(key, 0.0), secs)
                     if got != want:
                         why = status.split("\t", 1)[1] if "\t" in status else ""
                         changes.append(f"run {run + 1}: {key}: {got}, wanted {want}"
                                        + (f" ({why})" if why else ""))
+                        print(changes[-1], flush=True)
+                    elif bid == row.intended and (
+                            lost := [p for p in row.says if p not in words]):
+                        changes.append(f"run {run + 1}: {key}: failed, but the message "
+                                       f"lacks {lost}: {' '.join(words.split())[:300]}")
                         print(changes[-1], flush=True)
                     graded[run] += 1
                     if graded[run] == len(per_run):
@@ -258,7 +273,8 @@ def main() -> int:
         args.out.write_text("\n".join([
             "# Determinism soak", "",
             "Every program of `tests/matrix/` graded again and again; a verdict change is "
-            "any behaviour whose status differs from the table.", "",
+            "any behaviour whose status differs from the table, or an intended failure "
+            "whose message lacks a word the table names.", "",
             "Command: `python tests/soak.py " + " ".join(sys.argv[1:]) + "`", "",
             f"Code: commit {commit}" + (" with uncommitted changes" if dirty else ""), "",
             f"Assignments: {len({r.assignment for r in programs})} "
