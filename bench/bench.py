@@ -120,8 +120,8 @@ def overhead(runs: int) -> dict[str, Any]:
         clock.wrap(netns.NetNamespace, "leave", "namespace")
         clock.wrap(runner, "_start_capture", "capture start")
         clock.wrap(runner, "_teardown", "teardown")
-        clock.wrap(runner.shutil, "copytree", "working copy")
-        clock.wrap(runner.shutil, "rmtree", "working copy")
+        clock.wrap(shutil, "copytree", "working copy")
+        clock.wrap(shutil, "rmtree", "working copy")
         clock.wrap(procs.Program, "__init__", "spawn")
         clock.wrap_item(actions.HANDLERS, "start", "start step")
         for kind in ("connect", "send", "expect_echo"):

@@ -1,0 +1,41 @@
+"""The behaviour's network namespace: a TCP hash table of its own, the rest as before."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import needs_netns
+
+from harness import netns, sockstate
+
+IPV4 = Path("/proc/sys/net/ipv4")
+SIZED = ("tcp_ehash_entries", "tcp_max_syn_backlog", "tcp_max_tw_buckets")
+
+
+def _read() -> list[int]:
+    return [int((IPV4 / n).read_text()) for n in SIZED]
+
+
+@needs_netns
+@pytest.mark.skipif(not (IPV4 / "tcp_child_ehash_entries").exists() or not shutil.which("unshare"),
+                    reason="no per-namespace TCP hash table in this kernel (Linux < 6.1)")
+def test_a_namespace_has_a_small_hash_table_and_the_shared_tables_limits() -> None:
+    # a namespace made the plain way shares the host's table (shown negative)
+    plain = [int(v) for v in subprocess.run(
+        ["unshare", "-n", "cat", *(str(IPV4 / n) for n in SIZED)],
+        capture_output=True, text=True, check=True).stdout.split()]
+    ns = netns.NetNamespace()
+    try:
+        ehash, syn, tw = _read()
+        with socket.create_server(("127.0.0.1", 0)) as srv:  # a working stack all the same
+            seen = sockstate.listening(srv.getsockname()[1])
+    finally:
+        ns.leave()
+    assert plain[0] < 0 and 0 < ehash < -plain[0]
+    assert [syn, tw] == plain[1:]
+    assert seen
+    assert netns.current_inode() != ns.inode
