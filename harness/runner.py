@@ -210,10 +210,11 @@ def _teardown(actions: Actions | None, ns: netns.NetNamespace | None,
               cg: cgroup.RunCgroup | None) -> list[int]:
     """Kill and reap everything the run started; return pids that survived (none)."""
     started = actions.program_pids() if actions is not None else []
-    # found before anything dies: a dead parent no longer lists its children
-    others = procs.descendants(started) | set(ns.pids() if ns is not None else [])
-    if cg is not None:
-        others |= cg.pids()
+    # found before anything dies: a dead parent no longer lists its children. A cgroup
+    # holds every descendant (a program cannot leave it), and reading it is cheaper than
+    # psutil's walk of every process on the machine.
+    others = cg.pids() if cg is not None else procs.descendants(started)
+    others |= set(ns.pids() if ns is not None else [])
     others -= set(started)
     if actions is not None:
         actions.close_peers()
