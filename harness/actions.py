@@ -33,13 +33,24 @@ class Actions(ProgramSteps, NetworkSteps):
 
     def expect_processes(self, step: Step, a: steps.ExpectProcesses) -> None:
         pid = self.program(a.program).pid
+        seen: dict[str, procs.TreeSample] = {}  # the last sample, the last while it ran
 
-        def good() -> bool:
-            s = procs.sample_tree(pid)
-            return judge.processes_ok(a, s.alive, s.zombies, s.children, s.threads)
+        def settled() -> bool:
+            s = seen["now"] = procs.sample_tree(pid)
+            if s.alive:
+                seen["running"] = s
+            # an ended program's counts cannot change: no use waiting on
+            return not s.alive or judge.processes_ok(a, s.alive, s.zombies, s.children,
+                                                     s.threads)
 
-        procs.wait_for(good, self.within(a.within))
-        s = procs.sample_tree(pid)
+        # judged on the sample that ended the wait: a second look could find a program
+        # that has exited since, or one that just got there
+        procs.wait_for(settled, self.within(a.within))
+        s, ran = seen["now"], seen.get("running")
+        if not s.alive and ran is not None and not judge.processes_ok(a, False, 0, 0, 0):
+            self.check(judge.processes(step.line, a, True, ran.zombies, ran.children,
+                                       ran.threads, ended=True))
+            return
         self.check(judge.processes(step.line, a, s.alive, s.zombies, s.children, s.threads))
 
     def expect_ipc(self, step: Step, a: steps.ExpectIpc) -> None:

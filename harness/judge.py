@@ -354,7 +354,9 @@ def processes_ok(args: ExpectProcesses, alive: bool, zombies: int, children: int
 
 
 def processes(line: int, args: ExpectProcesses, alive: bool, zombies: int, children: int,
-              threads: int) -> Check:
+              threads: int, ended: bool = False) -> Check:
+    """`ended`: the program exited during the wait, and the counts are the last seen while
+    it ran (what the student can act on, not the empty tree of a finished process)."""
     wanted = [what.format(n=_count_text(c)) for what, c in
               ((_("{n} zombie children"), args.zombies), (_("{n} live children"), args.children),
                (_("{n} threads"), args.threads)) if c is not None]
@@ -366,9 +368,11 @@ def processes(line: int, args: ExpectProcesses, alive: bool, zombies: int, child
         return _fail(line, "expect_processes", desc, ", ".join(wanted),
                      _("the program is not running any more (it has no children nor threads)"),
                      args)
-    actual = _("{zombies} zombie children, {children} live children, {threads} threads "
-               "(after {s} s)").format(zombies=zombies, children=children, threads=threads,
-                                       s=f"{args.within:g}")
+    actual = (_("{zombies} zombie children, {children} live children, {threads} threads "
+                "while it ran; then it exited") if ended else
+              _("{zombies} zombie children, {children} live children, {threads} threads "
+                "(after {s} s)")).format(zombies=zombies, children=children,
+                                         threads=threads, s=f"{args.within:g}")
     if args.zombies is not None and args.zombies.max is not None and zombies > args.zombies.max:
         actual += _(": children that exited were never reaped with wait()/waitpid()")
     return _fail(line, "expect_processes", desc, ", ".join(wanted), actual, args)

@@ -416,6 +416,7 @@ def test_expect_processes_zombies_children_threads(tmp_path: Path) -> None:
       forking: {role: server}
       reaping: {role: server}
       threaded: {}
+      brief: {}
     behaviours:
       - id: reaps
         title: children are reaped
@@ -456,6 +457,12 @@ def test_expect_processes_zombies_children_threads(tmp_path: Path) -> None:
         steps:
           - start: reaping
           - expect_processes: {program: reaping, threads: {min: 2}, within: 0.3}
+      - id: exits_meanwhile
+        title: one thread, then it ends
+        steps:
+          - start: brief
+          - expect_output: {program: brief, pattern: "one thread"}
+          - expect_processes: {program: brief, threads: {min: 2}, within: 20}
     """
     forking = TCP_SERVER + """\
 {reap}
@@ -485,7 +492,8 @@ signal.signal(signal.SIGCHLD, reap)
     time.sleep(30)
     """
     graded = grade(tmp_path, spec, forking=forking.format(reap=""),
-                   reaping=forking.format(reap=reap), threaded=threaded)
+                   reaping=forking.format(reap=reap), threaded=threaded,
+                   brief="import time\nprint('one thread', flush=True)\ntime.sleep(1)\n")
     expect_all(graded, {"reaps", "has_thread"})
     checks = passed(graded, "reaps")
     assert checks[-1]["description"] == "reaping has no zombie children, " \
@@ -499,6 +507,11 @@ signal.signal(signal.SIGCHLD, reap)
     bad = failure(graded, "no_thread", "expect_processes")
     assert bad["expected"] == "at least 2 threads"
     assert "1 threads" in bad["actual"] and "never reaped" not in bad["actual"]
+
+    # it ends during the wait (its own sleep(1) ends), and the step says what it had
+    # while it ran, not that an ended program has no threads; it stops waiting then
+    bad = failure(graded, "exits_meanwhile", "expect_processes")
+    assert "1 threads while it ran; then it exited" in bad["actual"]
 
 
 # ---- sockets -------------------------------------------------------------------------
