@@ -90,7 +90,13 @@ class ProgramSteps(RunContext):
             prog.wait(5)
 
     def signal(self, step: Step, a: steps.Signal) -> None:
-        self.program(a.program).send_signal(procs.signal_number(a.signal))
+        prog = self.program(a.program)
+        # As a person presses Ctrl-C: once the program waits, not in the microseconds
+        # between its write() and the end of its print(). A Python handler that prints
+        # then raises "reentrant call" and the program dies (a correct program failed
+        # so once in the soak). A program that never sleeps gets it after 0.5 s.
+        procs.wait_for(lambda: procs.state(prog.pid) != "R", 0.5)
+        prog.send_signal(procs.signal_number(a.signal))
 
     def sendline(self, step: Step, a: steps.SendLine) -> None:
         self.program(a.program).sendline(self.sub(a.text))

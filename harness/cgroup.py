@@ -12,6 +12,11 @@ Rules this module keeps:
 - The child enters the cgroup itself, before exec (`procs_files` for `sandbox.Jail`),
   so not one fork escapes it. `close()` kills, waits until the cgroup is empty and
   removes it; it never raises.
+- A grader killed outright (SIGKILL, OOM, a platform's time limit) cannot close its
+  cgroups; the first cgroup a later grader makes removes those whose owner (the pid in
+  the name) is gone and that are empty. One with processes in it is left: the pid may
+  be another pid namespace's, and a slot's processes are killed by the slot's next
+  holder anyway.
 - Nothing available: `CgroupUnavailable`, and the caller relies on the subreaper.
 """
 
@@ -89,9 +94,31 @@ def _keyed(path: Path, key: str) -> int:
     return 0
 
 
+_swept = False
+
+
+def _sweep(parent: Path) -> None:
+    """Remove the cgroups under `parent` of graders that no longer exist."""
+    with contextlib.suppress(OSError):
+        for d in parent.iterdir():
+            owner = d.name.removeprefix(PREFIX).split("-")[0]
+            if not d.name.startswith(PREFIX) or not owner.isdigit() \
+                    or Path(f"/proc/{owner}").exists():
+                continue  # a live grader's (or a reused pid's: left, to be safe)
+            with contextlib.suppress(OSError):  # EBUSY: not empty, left alone
+                d.rmdir()
+
+
 class RunCgroup:
     def __init__(self, processes: int, memory_mib: int) -> None:
+        global _swept
         parent = _v2_parent()
+        if not _swept:
+            _swept = True
+            _sweep(parent)
+            v1 = _v1_pids_parent()
+            if v1 is not None:
+                _sweep(v1)
         self._enable(parent, ("pids", "memory"))
         name = f"{PREFIX}{os.getpid()}-{next(_counter)}"
         self.path = parent / name

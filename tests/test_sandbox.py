@@ -138,3 +138,26 @@ def test_a_build_runs_as_the_slot_uid_and_leaves_no_daemon(tmp_path: Path) -> No
     assert int((tmp_path / "built_by").read_text()) == sandbox.layers().uid
     assert (tmp_path / "prog").stat().st_uid == os.getuid()  # handed back to the grader
     assert not [p for p in running("sleep") if "987" in p]
+
+
+@needs_netns
+def test_a_later_grader_removes_the_empty_cgroups_of_a_killed_one(tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    try:
+        parent = cgroup._v2_parent()
+    except cgroup.CgroupUnavailable:
+        pytest.skip("no writable cgroup v2 here")
+    stale, live = parent / f"{cgroup.PREFIX}{dead}-0", parent / f"{cgroup.PREFIX}{os.getpid()}-99"
+    stale.mkdir()
+    live.mkdir()
+    try:
+        # a new process: the sweep happens at its first cgroup
+        subprocess.run([sys.executable, "-c", "from harness import cgroup; "
+                        "cgroup.RunCgroup(8, 64).close()"], cwd=ROOT, check=True)
+        assert not stale.exists()
+        assert live.exists()  # its owner, this test, is alive
+    finally:
+        for d in (stale, live):
+            if d.exists():
+                d.rmdir()

@@ -405,6 +405,40 @@ def test_stop_signal_and_exit_by_signal(tmp_path: Path) -> None:
     assert bad["actual"] == "it was killed by SIGINT"  # Python dies of an unhandled SIGINT
 
 
+def test_a_signal_waits_until_the_program_waits(tmp_path: Path) -> None:
+    # the program is still busy (running, as right after a print) when its output is
+    # seen; the signal must come once it is blocked in pause(), as a person's Ctrl-C
+    spec = """\
+    assignment: signal_timing
+    title: signals
+    programs:
+      busy: {}
+    behaviours:
+      - id: after_the_work
+        title: the signal comes once the program waits
+        steps:
+          - start: busy
+          - expect_output: {program: busy, pattern: "working"}
+          - signal: {program: busy, signal: SIGINT}
+          - expect_output: {program: busy, pattern: "while waiting"}
+    """
+    busy = """\
+    import os, signal, time
+    waiting = False
+    def got(num, frame):
+        os.write(1, b"while waiting\\n" if waiting else b"while busy\\n")
+    signal.signal(signal.SIGINT, got)
+    print("working", flush=True)
+    end = time.monotonic() + 0.2
+    while time.monotonic() < end:
+        pass
+    waiting = True
+    signal.pause()
+    """
+    graded = grade(tmp_path, spec, busy=busy)
+    expect_all(graded, {"after_the_work"})
+
+
 # ---- processes -----------------------------------------------------------------------
 
 
