@@ -62,7 +62,10 @@ class RunContext:
         if c.hint:  # a hint may name what the run found, e.g. {port} or a socket option
             c = dataclasses.replace(c, hint=self.sub(c.hint))
         if not c.passed:
-            # a crash explains most failures: say which programs ended, and how
+            # a crash explains most failures: say which programs ended, and how. A dying
+            # program's sockets reset or close before its exit can be seen: wait for that
+            if any(conn.reset or conn.eof for conn in self.conns.values()):
+                self._settle_crash()
             ended = [said + printed for how, said, printed in self._ended()
                      if how not in c.actual]
             if ended:

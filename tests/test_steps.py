@@ -405,6 +405,36 @@ def test_stop_signal_and_exit_by_signal(tmp_path: Path) -> None:
     assert bad["actual"] == "it was killed by SIGINT"  # Python dies of an unhandled SIGINT
 
 
+def test_a_reset_by_a_dying_program_says_it_exited(tmp_path: Path) -> None:
+    # the RST comes as the program's socket closes, before its exit can be seen (here
+    # 0.2 s before): the failure still says the program exited, which is what to fix
+    spec = """\
+    assignment: dying_steps
+    title: dying
+    programs:
+      dies: {role: server}
+    behaviours:
+      - id: echo
+        title: echoes
+        steps:
+          - start: dies
+          - connect: c
+          - send: {conn: c, line: "hello"}
+          - expect_echo: c
+    """
+    dies = TCP_SERVER + """\
+c, _ = srv.accept()
+c.recv(4096)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\\1\\0\\0\\0\\0\\0\\0\\0")
+c.close()
+srv.close()
+time.sleep(0.2)
+"""
+    graded = grade(tmp_path, spec, dies=dies)
+    bad = failure(graded, "echo", "expect_echo")
+    assert "reset (RST)" in bad["actual"] and "dies exited with code 0" in bad["actual"]
+
+
 def test_a_signal_waits_until_the_program_waits(tmp_path: Path) -> None:
     # the program is still busy (running, as right after a print) when its output is
     # seen; the signal must come once it is blocked in pause(), as a person's Ctrl-C
