@@ -435,6 +435,25 @@ time.sleep(0.2)
     assert "reset (RST)" in bad["actual"] and "dies exited with code 0" in bad["actual"]
 
 
+def test_a_wait_that_runs_out_says_its_time_out(tmp_path: Path) -> None:
+    spec = """\
+    assignment: timeout_words
+    title: time-out
+    programs:
+      quiet: {}
+    behaviours:
+      - id: never_says_it
+        title: prints listening
+        steps:
+          - start: quiet
+          - expect_output: {program: quiet, pattern: "listening", within: 0.3}
+    """
+    graded = grade(tmp_path, spec, quiet="import time\nprint('starting')\ntime.sleep(30)\n")
+    bad = failure(graded, "never_says_it", "expect_output")
+    # the time-out, not the 0.31 s or so the wait and the pty's last read took
+    assert bad["actual"].startswith("after 0.3 s it had printed 'starting"), bad["actual"]
+
+
 def test_a_signal_waits_until_the_program_waits(tmp_path: Path) -> None:
     # the program is still busy (running, as right after a print) when its output is
     # seen; the signal must come once it is blocked in pause(), as a person's Ctrl-C
