@@ -36,12 +36,10 @@ class NetworkSteps(RunContext):
             self.check(judge.simple(step.line, "connect", _(
                 "connecting to port {port} is refused").format(port=port), failure, a))
             return
-        if not isinstance(got, Conn):
-            self._settle_crash()
         failure = "" if isinstance(got, Conn) else _(
             "could not connect to port {port}: {why}").format(port=port, why=got)
         self.check(judge.simple(step.line, "connect", _("{conn} connects to port {port}").format(
-            conn=self.sub(a.conn), port=port), failure, a))
+            conn=self.sub(a.conn), port=port), failure, a), dying=bool(failure))
 
     def listen(self, step: Step, a: steps.Listen) -> None:
         self.listeners[a.listener] = Listener(
@@ -80,12 +78,10 @@ class NetworkSteps(RunContext):
             return
         conn.sock.settimeout(self.within(a.within))
         failure = conn.send(data, a.chunk, a.pause, a.urgent)
-        if failure:
-            self._settle_crash()
         if "timed out" in failure:
             failure += _(" (the program stopped reading what it was sent)")
         self.check(judge.simple(step.line, "send", _("send {n} bytes on {conn}").format(
-            n=len(data), conn=conn.name), failure, a))
+            n=len(data), conn=conn.name), failure, a), dying=bool(failure))
 
     def shutdown(self, step: Step, a: steps.Shutdown) -> None:
         self.conn(a.conn).shutdown_write()

@@ -47,7 +47,8 @@ class Actions(ProgramSteps, NetworkSteps):
         # that has exited since, or one that just got there
         procs.wait_for(settled, self.within(a.within))
         s, ran = seen["now"], seen.get("running")
-        if not s.alive and ran is not None and not judge.processes_ok(a, False, 0, 0, 0):
+        ok = judge.processes_ok(a, s.alive, s.zombies, s.children, s.threads)
+        if not ok and not s.alive and ran is not None:
             self.check(judge.processes(step.line, a, True, ran.zombies, ran.children,
                                        ran.threads, ended=True))
             return

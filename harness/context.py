@@ -56,15 +56,17 @@ class RunContext:
 
     # ---- plumbing -----------------------------------------------------------------
 
-    def check(self, c: Check) -> None:
+    def check(self, c: Check, dying: bool = False) -> None:
+        """Record a verdict; a failure ends the behaviour. `dying`: the step itself saw
+        what a dying program does (a refused connect, a failed send)."""
         if self.current is not None and self.current.args.points is not None:
             c = dataclasses.replace(c, points=self.current.args.points)
         if c.hint:  # a hint may name what the run found, e.g. {port} or a socket option
             c = dataclasses.replace(c, hint=self.sub(c.hint))
         if not c.passed:
             # a crash explains most failures: say which programs ended, and how. A dying
-            # program's sockets reset or close before its exit can be seen: wait for that
-            if any(conn.reset or conn.eof for conn in self.conns.values()):
+            # program's sockets refuse, reset or close before its exit can be seen
+            if dying or any(conn.reset or conn.eof for conn in self.conns.values()):
                 self._settle_crash()
             ended = [said + printed for how, said, printed in self._ended()
                      if how not in c.actual]
