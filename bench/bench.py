@@ -101,9 +101,11 @@ class PhaseClock:
 
 
 def overhead(runs: int) -> dict[str, Any]:
-    from harness import actions, judge, netns, procs, runner
-    from harness.spec import parse_spec
-    from harness.submission import build, copy_submission
+    from harness.judge import stream
+    from harness.run import actions, runner
+    from harness.run.submission import build, copy_submission
+    from harness.sandbox import netns, procs
+    from harness.spec.model import parse_spec
 
     if netns.probe() is not None:
         return {"skipped": f"no network namespaces here: {netns.probe()}"}
@@ -127,10 +129,10 @@ def overhead(runs: int) -> dict[str, Any]:
         for kind in ("connect", "send", "expect_echo"):
             clock.wrap_item(actions.HANDLERS, kind, "peer steps")
         for name in ("compare_bytes", "data", "eof", "output", "packets", "simple"):
-            clock.wrap(judge, name, "judging")
+            clock.wrap(stream, name, "judging")
         rows: list[dict[str, float]] = []
         try:
-            from harness.capture import Capture
+            from harness.run.capture import Capture
 
             clock.wrap(Capture, "sync", "capture stop")
             clock.wrap(Capture, "stop", "capture stop")
@@ -241,7 +243,7 @@ def imports(runs: int) -> dict[str, Any]:
 
     bare = statistics.median(timed("pass") for _ in range(runs))
     plugin = statistics.median(timed("import harness.plugin") for _ in range(runs))
-    scapy = statistics.median(timed("import harness.capture") for _ in range(runs))
+    scapy = statistics.median(timed("import harness.run.capture") for _ in range(runs))
     return {"runs": runs, "interpreter_ms": round(bare * 1000, 1),
             "harness_plugin_ms": round((plugin - bare) * 1000, 1),
             "harness_capture_scapy_ms": round((scapy - bare) * 1000, 1)}
@@ -286,7 +288,7 @@ def table(results: dict[str, Any]) -> str:
         lines += [f"Import cost (median of {i['runs']}, beyond a bare interpreter's "
                   f"{i['interpreter_ms']} ms)",
                   f"  harness.plugin           {i['harness_plugin_ms']:>8.1f} ms",
-                  f"  harness.capture (scapy)  {i['harness_capture_scapy_ms']:>8.1f} ms", ""]
+                  f"  harness.run.capture (scapy){i['harness_capture_scapy_ms']:>8.1f} ms", ""]
     return "\n".join(lines)
 
 

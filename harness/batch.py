@@ -37,8 +37,8 @@ from typing import Any, TextIO
 
 import psutil
 
-from harness import spec as speclib
 from harness.results import Destinations, write_all
+from harness.spec import model as speclib
 from harness.textutil import safe
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3

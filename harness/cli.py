@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from harness import batch, i18n
-from harness import spec as speclib
+from harness.spec import model as speclib
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -180,7 +180,7 @@ def catalog(given: list[str]) -> int:
 
 
 def _gradescope_zip(out: Path, given: list[str]) -> int:
-    from harness.bundle import BundleError, gradescope_zip
+    from harness.platforms.bundle import BundleError, gradescope_zip
 
     files = spec_files(given)
     for f in files:  # a bad spec never reaches Gradescope
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "merge-gradebooks":
         return batch.merge_gradebooks(Path(args.out), [Path(p) for p in args.inputs])
     if args.command == "schema":
-        from harness.schema import spec_schema
+        from harness.spec.schema import spec_schema
 
         print(json.dumps(spec_schema(), indent=2))
         return EXIT_PASSED

@@ -20,12 +20,14 @@ from typing import Any
 
 import pytest
 
-from harness import i18n, options, procs, report
-from harness.outcome import PROPERTY, Outcome
+from harness import i18n, options
+from harness.report import text as text_report
 from harness.results import ResultsCollector
-from harness.runner import RunConfig, run_behaviour
-from harness.spec import Behaviour, Spec, SpecError, Step, load_spec
-from harness.submission import BuildFailure, Built, build, copy_submission
+from harness.run.outcome import PROPERTY, Outcome
+from harness.run.runner import RunConfig, run_behaviour
+from harness.run.submission import BuildFailure, Built, build, copy_submission
+from harness.sandbox import procs
+from harness.spec.model import Behaviour, Spec, SpecError, Step, load_spec
 
 SETTINGS = pytest.StashKey[options.Settings]()
 BUILDS = pytest.StashKey["BuildCache"]()
@@ -160,7 +162,7 @@ class BehaviourItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> Any:
         if isinstance(excinfo.value, BehaviourFailure):
-            return report.render_failure(excinfo.value.outcome)
+            return text_report.render_failure(excinfo.value.outcome)
         # the grader's own failure (e.g. pytest-timeout): short, and never the student's
         where = f"{self.spec.assignment} › {self.behaviour.id}: {self.behaviour.title}"
         return (f"{where}\n  The grader failed here (not your fault; tell the staff):\n"

@@ -19,9 +19,11 @@ from typing import Any
 
 import pytest
 
-from harness import html_report, platforms, report
 from harness.options import Settings
-from harness.outcome import PROPERTY, Outcome
+from harness.platforms import formats as platforms
+from harness.report import html as html_report
+from harness.report import text as text_report
+from harness.run.outcome import PROPERTY, Outcome
 
 META = "sockgrade_meta"
 
@@ -114,7 +116,7 @@ class ResultsCollector:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         terminalreporter.section("sockgrade")
-        terminalreporter.write_line(report.score_table(list(self.outcomes.values())))
+        terminalreporter.write_line(text_report.score_table(list(self.outcomes.values())))
         if self.settings.github:
             for line in platforms.github_annotations(list(self.outcomes.values())):
                 terminalreporter.write_line(line)

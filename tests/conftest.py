@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from harness import cgroup, netns, sandbox
+from harness.sandbox import cgroup, netns, walls
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,14 +90,14 @@ def _stray_dirs() -> list[str]:
 def _free_slot_uids() -> set[int]:
     """Slot uids no grader holds right now: nothing may still belong to them."""
     free = set()
-    for lock in sandbox.SLOT_DIR.glob("*.lock") if sandbox.SLOT_DIR.is_dir() else []:
+    for lock in walls.SLOT_DIR.glob("*.lock") if walls.SLOT_DIR.is_dir() else []:
         try:
             fd = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
         except OSError:
             continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            free.add(sandbox.BASE_UID + int(lock.stem))
+            free.add(walls.BASE_UID + int(lock.stem))
         except (OSError, ValueError):
             pass  # held: a grader is running (ours or someone else's)
         finally:

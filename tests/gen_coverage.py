@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from matrixfile import load_matrix  # noqa: E402
 
-from harness.spec import load_spec  # noqa: E402
+from harness.spec.model import load_spec  # noqa: E402
 
 DOC = ROOT / "docs" / "coverage.md"
 

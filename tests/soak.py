@@ -87,7 +87,8 @@ def _alarm(signum: int, frame: Any) -> None:
 
 
 def _init_worker() -> None:
-    from harness import i18n, procs
+    from harness import i18n
+    from harness.sandbox import procs
 
     i18n.use("en")
     procs.become_subreaper()
@@ -99,7 +100,7 @@ def _init_worker() -> None:
 
 
 def _spec(path: str) -> Any:
-    from harness.spec import load_spec
+    from harness.spec.model import load_spec
 
     if path not in _specs:
         _specs[path] = load_spec(ROOT / path)
@@ -113,7 +114,7 @@ def _grade(task: tuple[int, str, str, str, str, float, str, float, str]) -> tupl
     actual and hint, as the matrix test reads them. Past the deadline, or once the stop
     file exists: 'skipped'."""
     from harness.plugin import _budget
-    from harness.runner import RunConfig, run_behaviour
+    from harness.run.runner import RunConfig, run_behaviour
 
     run, row, spec_path, build_dir, bid, slow, artifacts, deadline, stop = task
     if (deadline and time.time() > deadline) or os.path.exists(stop):
@@ -156,7 +157,7 @@ def _load_builds(builds: dict[str, Any]) -> None:
 
 def build_all(programs: list[Row], into: Path) -> dict[str, tuple[str, dict[str, Any]]]:
     """Each row's programs built once: row name -> (build dir, builds)."""
-    from harness.submission import build, copy_submission
+    from harness.run.submission import build, copy_submission
 
     def one(row: Row) -> tuple[str, tuple[str, dict[str, Any]]]:
         where = into / row.name.replace("/", "--")  # removed with `into`

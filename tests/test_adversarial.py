@@ -18,13 +18,13 @@ import pytest
 import yaml
 from conftest import ROOT, needs_netns, sockgrade
 
-from harness import sandbox
+from harness.sandbox import walls
 
 HERE = ROOT / "tests" / "adversarial"
 PROGRAMS = HERE / "programs"
 
 needs_walls = pytest.mark.skipif(
-    os.geteuid() != 0 or not sandbox.layers().namespaces,
+    os.geteuid() != 0 or not walls.layers().namespaces,
     reason="the adversarial suite needs root and mount namespaces (every wall up)")
 pytestmark = [needs_netns, needs_walls]
 

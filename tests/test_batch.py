@@ -23,7 +23,7 @@ import yaml
 from conftest import ROOT, needs_netns
 from matrixfile import load_matrix
 
-from harness.spec import load_spec
+from harness.spec.model import load_spec
 
 ECHO = "specs/echo_server.yaml"
 PROGRAMS = ROOT / "tests/programs/echo_server"

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 from harness import i18n
-from harness.spec import SpecError, parse_spec
+from harness.spec.model import SpecError, parse_spec
 
 SPEC = """\
 assignment: t
@@ -86,14 +86,14 @@ def test_sockgrade_lang_wins_over_the_locale_and_a_bad_value_is_a_usage_error() 
 
 def _msgids() -> Iterator[tuple[str, int, str]]:
     """Every literal `_("...")` in the harness: (file, line, msgid)."""
-    for path in sorted((ROOT / "harness").glob("*.py")):
+    for path in sorted((ROOT / "harness").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id == "_"):
                 arg = node.args[0] if node.args else None
                 assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), \
                     f"{path.name}:{node.lineno}: _() takes a string literal (format after)"
-                yield path.name, node.lineno, arg.value
+                yield str(path.relative_to(ROOT)), node.lineno, arg.value
 
 
 def test_every_harness_message_has_korean_and_the_catalog_has_no_stale_entry() -> None:

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from harness import judge, judge_ipc, steps
-from harness.judge import Output, Received
+from harness.judge import ipc as judge_ipc
+from harness.judge import stream
+from harness.judge.stream import Output, Received
+from harness.spec import steps
 from harness.transcript import Check, Frame
 
 HARNESS_PORT = 40000  # the harness's own (ephemeral) end of the connection
@@ -35,7 +37,7 @@ EOF_ARGS = steps.ExpectEof(conn="c1")
 
 
 def test_compare_equal_bytes_passes() -> None:
-    check = judge.compare_bytes(7, "expect_echo", "echo", b"hello\n", got(b"hello\n"), ECHO)
+    check = stream.compare_bytes(7, "expect_echo", "echo", b"hello\n", got(b"hello\n"), ECHO)
     assert check.passed
     assert check.line == 7
     assert check.step == "expect_echo"
@@ -44,30 +46,30 @@ def test_compare_equal_bytes_passes() -> None:
 
 
 def test_compare_short_prefix_says_how_much_came_back() -> None:
-    check = judge.compare_bytes(7, "expect_echo", "echo", b"hello world", got(b"hell"), ECHO)
+    check = stream.compare_bytes(7, "expect_echo", "echo", b"hello world", got(b"hell"), ECHO)
     assert_failed(check, "only the first 4 of 11 bytes came back within 3 s")
     assert check.expected == "'hello world'"
     assert "differ" not in check.actual
 
 
 def test_compare_nothing_came_back() -> None:
-    check = judge.compare_bytes(7, "expect_echo", "echo", b"hi", got(b"", seconds=2.5), ECHO)
+    check = stream.compare_bytes(7, "expect_echo", "echo", b"hi", got(b"", seconds=2.5), ECHO)
     assert_failed(check, "nothing came back within 2.5 s")
     assert "EOF" not in check.actual and "RST" not in check.actual
 
 
 def test_compare_nothing_then_eof() -> None:
-    check = judge.compare_bytes(7, "expect_echo", "echo", b"hi", got(eof=True), ECHO)
+    check = stream.compare_bytes(7, "expect_echo", "echo", b"hi", got(eof=True), ECHO)
     assert_failed(check, "nothing came back", "closed the connection (EOF)")
 
 
 def test_compare_prefix_then_reset() -> None:
-    check = judge.compare_bytes(7, "expect_echo", "echo", b"hello", got(b"he", reset=True), ECHO)
+    check = stream.compare_bytes(7, "expect_echo", "echo", b"hello", got(b"he", reset=True), ECHO)
     assert_failed(check, "only the first 2 of 5 bytes", "reset (RST)")
 
 
 def test_compare_differing_byte_names_the_offset() -> None:
-    check = judge.compare_bytes(7, "expect_echo", "echo", b"hello", got(b"hexlo"), ECHO)
+    check = stream.compare_bytes(7, "expect_echo", "echo", b"hello", got(b"hexlo"), ECHO)
     assert_failed(check, "from byte 2", "68 65 78 6c 6f", "'hexlo'")
     assert "at byte 2: 68 65 6c 6c 6f" in check.expected
 
@@ -75,20 +77,20 @@ def test_compare_differing_byte_names_the_offset() -> None:
 def test_compare_differing_binary_bytes() -> None:
     want = bytes(range(40))
     data = want[:30] + b"\xff" + want[31:]
-    check = judge.compare_bytes(7, "expect_echo", "echo", want, got(data, eof=True), ECHO)
+    check = stream.compare_bytes(7, "expect_echo", "echo", want, got(data, eof=True), ECHO)
     assert_failed(check, "differ from byte 30", "ff", "(EOF)")
     assert check.expected.startswith("hex 00 01 02")
 
 
 def test_compare_extra_bytes_fail_at_the_end_of_the_expected_data() -> None:
-    check = judge.compare_bytes(7, "expect_echo", "echo", b"hello", got(b"hello!!"), ECHO)
+    check = stream.compare_bytes(7, "expect_echo", "echo", b"hello", got(b"hello!!"), ECHO)
     assert_failed(check, "from byte 5")
 
 
 def test_compare_carries_the_spec_hint_on_failure_only() -> None:
     args = steps.ExpectEcho(conn="c1", hint="Loop until read() returns 0.")
-    failed = judge.compare_bytes(7, "expect_echo", "echo", b"ab", got(b"a"), args)
-    passed = judge.compare_bytes(7, "expect_echo", "echo", b"ab", got(b"ab"), args)
+    failed = stream.compare_bytes(7, "expect_echo", "echo", b"ab", got(b"a"), args)
+    passed = stream.compare_bytes(7, "expect_echo", "echo", b"ab", got(b"ab"), args)
     assert failed.hint == "Loop until read() returns 0."
     assert passed.passed and passed.hint == ""
 
@@ -97,28 +99,28 @@ def test_compare_carries_the_spec_hint_on_failure_only() -> None:
 
 
 def test_eof_passes_on_eof() -> None:
-    check = judge.eof(3, EOF_ARGS, got(eof=True))
+    check = stream.eof(3, EOF_ARGS, got(eof=True))
     assert check.passed
     assert check.step == "expect_eof"
 
 
 def test_eof_fails_on_reset_naming_rst() -> None:
-    assert_failed(judge.eof(3, EOF_ARGS, got(reset=True)), "RST", "orderly close (FIN)")
+    assert_failed(stream.eof(3, EOF_ARGS, got(reset=True)), "RST", "orderly close (FIN)")
 
 
 def test_eof_fails_when_the_connection_stays_open() -> None:
-    check = judge.eof(3, EOF_ARGS, got(seconds=3))
+    check = stream.eof(3, EOF_ARGS, got(seconds=3))
     assert_failed(check, "still open after 3 s", "never closed")
     assert "it sent" not in check.actual
 
 
 def test_eof_failure_shows_what_was_sent_instead() -> None:
-    assert_failed(judge.eof(3, EOF_ARGS, got(b"bye\n")), "never closed", "it sent 'bye\\n'")
+    assert_failed(stream.eof(3, EOF_ARGS, got(b"bye\n")), "never closed", "it sent 'bye\\n'")
 
 
 def test_no_eof_passes_while_open() -> None:
     args = steps.ExpectNoEof(conn="c1")
-    check = judge.no_eof(3, args, got(b"data", seconds=0.2), 0.5)
+    check = stream.no_eof(3, args, got(b"data", seconds=0.2), 0.5)
     assert check.passed
     # the time asked for, not the time waited (a failure can end the wait early)
     assert check.description == "the connection c1 stays open for 0.5 s"
@@ -128,16 +130,16 @@ def test_no_eof_passes_while_open() -> None:
     ("eof", "reset", "how"), [(True, False, "closed (EOF)"), (False, True, "reset (RST)")]
 )
 def test_no_eof_fails_when_closed(eof: bool, reset: bool, how: str) -> None:
-    check = judge.no_eof(3, steps.ExpectNoEof(conn="c1"), got(eof=eof, reset=reset), 0.5)
+    check = stream.no_eof(3, steps.ExpectNoEof(conn="c1"), got(eof=eof, reset=reset), 0.5)
     assert_failed(check, f"the program {how} the connection")
 
 
 def test_nothing_passes_without_data_even_after_eof() -> None:
-    assert judge.nothing(3, steps.ExpectNothing(conn="c1"), got(eof=True), 0.5).passed
+    assert stream.nothing(3, steps.ExpectNothing(conn="c1"), got(eof=True), 0.5).passed
 
 
 def test_nothing_fails_on_data() -> None:
-    check = judge.nothing(3, steps.ExpectNothing(conn="c1"), got(b"surprise"), 0.5)
+    check = stream.nothing(3, steps.ExpectNothing(conn="c1"), got(b"surprise"), 0.5)
     assert_failed(check, "got 'surprise'")
     assert check.expected == "nothing"
 
@@ -151,49 +153,49 @@ def expect_data(**kw: Any) -> steps.ExpectData:
 
 def test_data_ok_for_text_waits_for_enough_bytes() -> None:
     args = expect_data(text="héllo")  # 6 bytes in UTF-8
-    assert not judge.data_ok(args, b"h\xc3\xa9ll")
-    assert judge.data_ok(args, b"h\xc3\xa9llo")
+    assert not stream.data_ok(args, b"h\xc3\xa9ll")
+    assert stream.data_ok(args, b"h\xc3\xa9llo")
 
 
 def test_data_ok_for_exact_bytes_once_one_differs() -> None:
     """A wrong byte is final on a stream: no need to wait for the rest."""
-    assert judge.data_ok(expect_data(text="hello"), b"hx")
-    assert judge.data_ok(expect_data(hex="00 ff 41"), b"\x01")
-    assert not judge.data_ok(expect_data(text="hello"), b"hel")  # right so far: wait
+    assert stream.data_ok(expect_data(text="hello"), b"hx")
+    assert stream.data_ok(expect_data(hex="00 ff 41"), b"\x01")
+    assert not stream.data_ok(expect_data(text="hello"), b"hel")  # right so far: wait
 
 
 def test_data_text_match_and_mismatch() -> None:
     args = expect_data(text="OK\n")
-    assert judge.data(5, args, got(b"OK\n")).passed
-    assert_failed(judge.data(5, args, got(b"NO\n")), "from byte 0")
+    assert stream.data(5, args, got(b"OK\n")).passed
+    assert_failed(stream.data(5, args, got(b"NO\n")), "from byte 0")
 
 
 def test_data_hex() -> None:
     args = expect_data(hex="00 ff 41")
-    assert judge.data_ok(args, b"\x00\xff\x41")
-    assert not judge.data_ok(args, b"\x00\xff")
-    assert judge.data(5, args, got(b"\x00\xffA")).passed
-    assert_failed(judge.data(5, args, got(b"\x00\xfe\x41")), "from byte 1")
+    assert stream.data_ok(args, b"\x00\xff\x41")
+    assert not stream.data_ok(args, b"\x00\xff")
+    assert stream.data(5, args, got(b"\x00\xffA")).passed
+    assert_failed(stream.data(5, args, got(b"\x00\xfe\x41")), "from byte 1")
 
 
 def test_data_pattern() -> None:
     args = expect_data(pattern=r"HTTP/1\.[01] 200")
-    assert not judge.data_ok(args, b"HTTP/1.1 40")
-    assert judge.data_ok(args, b"HTTP/1.1 200 OK\r\n")
-    check = judge.data(5, args, got(b"HTTP/1.1 404 Not Found", eof=True))
+    assert not stream.data_ok(args, b"HTTP/1.1 40")
+    assert stream.data_ok(args, b"HTTP/1.1 200 OK\r\n")
+    check = stream.data(5, args, got(b"HTTP/1.1 404 Not Found", eof=True))
     assert_failed(check, r"/HTTP/1\.[01] 200/", "got 'HTTP/1.1 404 Not Found'", "(EOF)")
     assert check.description == r"data matching /HTTP/1\.[01] 200/ on c1"
 
 
 def test_data_pattern_tolerates_invalid_utf8() -> None:
-    assert judge.data_ok(expect_data(pattern="ok"), b"\xff\xfeok")
+    assert stream.data_ok(expect_data(pattern="ok"), b"\xff\xfeok")
 
 
 def test_data_size() -> None:
     args = expect_data(size=4)
-    assert judge.data(5, args, got(b"1234")).passed
-    assert judge.data(5, args, got(b"12345")).passed  # at least
-    check = judge.data(5, args, got(b"12", seconds=1))
+    assert stream.data(5, args, got(b"1234")).passed
+    assert stream.data(5, args, got(b"12345")).passed  # at least
+    check = stream.data(5, args, got(b"12", seconds=1))
     assert_failed(check, "4 bytes", "got '12' within 1 s")
     assert check.description == "at least 4 bytes on c1"
 
@@ -210,37 +212,37 @@ OUT_ARGS = steps.ExpectOutput(program="server", pattern="listening")
 
 
 def test_output_matched_passes() -> None:
-    check = judge.output(4, OUT_ARGS, "listening", False, out("listening"))
+    check = stream.output(4, OUT_ARGS, "listening", False, out("listening"))
     assert check.passed
     assert check.description == "server prints /listening/ on stdout"
 
 
 def test_output_absent_passes_when_not_printed() -> None:
-    check = judge.output(4, OUT_ARGS, "error", True, out(None, b"fine"))
+    check = stream.output(4, OUT_ARGS, "error", True, out(None, b"fine"))
     assert check.passed
     assert check.description == "server does not print /error/"
 
 
 def test_output_absent_fails_when_printed() -> None:
-    assert_failed(judge.output(4, OUT_ARGS, "error", True, out("error 42")),
+    assert_failed(stream.output(4, OUT_ARGS, "error", True, out("error 42")),
                   "no such output", "it printed 'error 42'")
 
 
 def test_output_not_matched_while_running_hints_at_stdout_buffering() -> None:
-    check = judge.output(4, OUT_ARGS, "listening", False, out(None, b"starting"))
+    check = stream.output(4, OUT_ARGS, "listening", False, out(None, b"starting"))
     assert_failed(check, "output matching /listening/", "after 3 s it had printed 'starting'",
                   "fflush(stdout)")
 
 
 def test_output_not_matched_after_exit_says_how_it_ended_without_buffer_hint() -> None:
-    check = judge.output(4, OUT_ARGS, "listening", False,
+    check = stream.output(4, OUT_ARGS, "listening", False,
                          out(None, b"usage: server <port>\n", exit="exited with code 1"))
     assert_failed(check, "'usage: server <port>\\n'", "; the program exited with code 1")
     assert "fflush" not in check.actual
 
 
 def test_output_not_matched_on_stderr_has_no_buffer_hint() -> None:
-    check = judge.output(4, OUT_ARGS, "bind", False, out(None, b"", stream="stderr"))
+    check = stream.output(4, OUT_ARGS, "bind", False, out(None, b"", stream="stderr"))
     assert_failed(check, "(nothing)")
     assert "fflush" not in check.actual
 
@@ -248,7 +250,7 @@ def test_output_not_matched_on_stderr_has_no_buffer_hint() -> None:
 def exit_status(status: str | None, code: int | None = None, signal: str | None = None,
                 want_code: int | None = None, want_signal: str | None = None,
                 want_running: bool = False) -> Check:
-    return judge.exit_status(9, steps.ExpectExit(program="client"), "client", status, code,
+    return stream.exit_status(9, steps.ExpectExit(program="client"), "client", status, code,
                              signal, want_code, want_signal, want_running, 2.0)
 
 
@@ -328,7 +330,7 @@ def test_frame_has_flags_with_dot_as_ack() -> None:
 
 def test_some_fin_from_program_passes() -> None:
     args = packets_step({"some": {"from": "program", "flags": "F"}})
-    check = judge.packets(12, args, HANDSHAKE + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT)
+    check = stream.packets(12, args, HANDSHAKE + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT)
     assert check.passed
     assert check.description == "packets on c1: a packet FIN from the program"
 
@@ -336,7 +338,7 @@ def test_some_fin_from_program_passes() -> None:
 def test_some_fin_from_program_fails_when_only_the_harness_sent_fin() -> None:
     args = packets_step({"some": {"from": "program", "flags": "F"}})
     frames = [*HANDSHAKE, CLOSE_BY_HARNESS_FIRST[0], *RESET_BY_PROGRAM]
-    assert_failed(judge.packets(12, args, frames, HARNESS_PORT),
+    assert_failed(stream.packets(12, args, frames, HARNESS_PORT),
                   "no packet FIN from the program was captured")
 
 
@@ -344,30 +346,30 @@ def test_sender_is_decided_by_the_harness_port() -> None:
     fin = frame(0, "F.", from_program=True)
     by_program = steps.PacketPattern.model_validate({"from": "program", "flags": "F"})
     by_harness = steps.PacketPattern.model_validate({"from": "harness", "flags": "F"})
-    assert judge.matches(by_program, fin, HARNESS_PORT)
-    assert not judge.matches(by_harness, fin, HARNESS_PORT)
+    assert stream.matches(by_program, fin, HARNESS_PORT)
+    assert not stream.matches(by_harness, fin, HARNESS_PORT)
     # the same frame seen with the other port as the harness's
-    assert judge.matches(by_harness, fin, PROGRAM_PORT)
-    assert not judge.matches(by_program, fin, PROGRAM_PORT)
+    assert stream.matches(by_harness, fin, PROGRAM_PORT)
+    assert not stream.matches(by_program, fin, PROGRAM_PORT)
 
 
 def test_none_rst_passes_without_reset() -> None:
     args = packets_step({"none": {"flags": "R"}})
-    assert judge.packets(12, args, HANDSHAKE + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT).passed
+    assert stream.packets(12, args, HANDSHAKE + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT).passed
 
 
 def test_none_rst_fails_naming_the_time_of_the_reset() -> None:
     args = packets_step({"none": {"flags": "R"}})
-    check = judge.packets(12, args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT)
+    check = stream.packets(12, args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT)
     assert_failed(check, "no packet RST", "a packet RST was captured at 0.250 s")
 
 
 def test_several_rules_report_every_failure() -> None:
     args = packets_step({"some": {"from": "program", "flags": "F"}}, {"none": {"flags": "R"}})
-    check = judge.packets(12, args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT)
+    check = stream.packets(12, args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT)
     assert_failed(check, "no packet FIN from the program was captured",
                   "a packet RST was captured")
-    assert judge.packet_failures(args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT) == [
+    assert stream.packet_failures(args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT) == [
         "no packet FIN from the program was captured",
         "a packet RST was captured at 0.250 s",
     ]
@@ -377,7 +379,7 @@ ORDER = {"order": [{"from": "harness", "flags": "F"}, {"from": "program", "flags
 
 
 def test_order_passes_when_packets_come_in_order() -> None:
-    check = judge.packets(12, packets_step(ORDER), HANDSHAKE + CLOSE_BY_HARNESS_FIRST,
+    check = stream.packets(12, packets_step(ORDER), HANDSHAKE + CLOSE_BY_HARNESS_FIRST,
                           HARNESS_PORT)
     assert check.passed
     assert "in order: FIN from the harness, then FIN from the program" in check.description
@@ -385,39 +387,39 @@ def test_order_passes_when_packets_come_in_order() -> None:
 
 def test_order_fails_when_packets_come_the_other_way_round() -> None:
     swapped = [CLOSE_BY_HARNESS_FIRST[1], CLOSE_BY_HARNESS_FIRST[0]]
-    check = judge.packets(12, packets_step(ORDER), HANDSHAKE + swapped, HARNESS_PORT)
+    check = stream.packets(12, packets_step(ORDER), HANDSHAKE + swapped, HARNESS_PORT)
     assert_failed(check, "no packet FIN from the program after FIN from the harness")
 
 
 def test_order_fails_on_the_first_missing_packet() -> None:
-    check = judge.packets(12, packets_step(ORDER), HANDSHAKE, HARNESS_PORT)
+    check = stream.packets(12, packets_step(ORDER), HANDSHAKE, HARNESS_PORT)
     assert_failed(check, "no packet FIN from the harness was captured")
     assert " after " not in check.actual
 
 
 def test_payload_and_data_patterns() -> None:
     args = packets_step({"some": {"from": "program", "data": True, "payload": "hi\n"}})
-    assert judge.packets(12, args, HANDSHAKE, HARNESS_PORT).passed
+    assert stream.packets(12, args, HANDSHAKE, HARNESS_PORT).passed
     args = packets_step({"some": {"from": "program", "payload": "bye"}})
-    assert_failed(judge.packets(12, args, HANDSHAKE, HARNESS_PORT),
+    assert_failed(stream.packets(12, args, HANDSHAKE, HARNESS_PORT),
                   "no packet carrying 'bye' from the program")
     no_data = packets_step({"none": {"from": "program", "data": False, "flags": "S"}})
-    assert_failed(judge.packets(12, no_data, HANDSHAKE, HARNESS_PORT),
+    assert_failed(stream.packets(12, no_data, HANDSHAKE, HARNESS_PORT),
                   "a packet SYN without data from the program was captured at 0.001 s")
 
 
 def test_urgent_pointer() -> None:
     urgent = frame(0.5, "PU.", from_program=False, payload=b"abc!", urg_ptr=4)
     args = packets_step({"some": {"from": "harness", "flags": "U", "urg_ptr": 4}})
-    assert judge.packets(12, args, [*HANDSHAKE, urgent], HARNESS_PORT).passed
+    assert stream.packets(12, args, [*HANDSHAKE, urgent], HARNESS_PORT).passed
     wrong = packets_step({"some": {"flags": "U", "urg_ptr": 3}})
-    assert_failed(judge.packets(12, wrong, [*HANDSHAKE, urgent], HARNESS_PORT),
+    assert_failed(stream.packets(12, wrong, [*HANDSHAKE, urgent], HARNESS_PORT),
                   "no packet URG urgent pointer 3 was captured")
 
 
 def test_describe_pattern() -> None:
     def describe(p: dict[str, Any]) -> str:
-        return judge.describe_pattern(steps.PacketPattern.model_validate(p))
+        return stream.describe_pattern(steps.PacketPattern.model_validate(p))
 
     assert describe({}) == "any packet"
     assert describe({"flags": "FA"}) == "FIN+ACK"
@@ -433,35 +435,35 @@ def procs_step(**kw: Any) -> steps.ExpectProcesses:
 
 def test_processes_pass_within_counts() -> None:
     args = procs_step(zombies={"max": 0}, children={"min": 1, "max": 3})
-    check = judge.processes(8, args, True, 0, 2, 1)
+    check = stream.processes(8, args, True, 0, 2, 1)
     assert check.passed
     assert check.description == ("server has no zombie children, "
                                  "between 1 and 3 live children")
 
 
 def test_processes_zombies_over_max_say_never_reaped() -> None:
-    check = judge.processes(8, procs_step(zombies={"max": 0}), True, 2, 0, 1)
+    check = stream.processes(8, procs_step(zombies={"max": 0}), True, 2, 0, 1)
     assert_failed(check, "no zombie children", "2 zombie children",
                   "never reaped with wait()/waitpid()")
 
 
 def test_processes_too_few_zombies_do_not_say_never_reaped() -> None:
     # a program meant to show a zombie (zombie.c) that reaped its child: not "never reaped"
-    check = judge.processes(8, procs_step(zombies={"min": 1}), True, 0, 0, 1)
+    check = stream.processes(8, procs_step(zombies={"min": 1}), True, 0, 0, 1)
     assert_failed(check, "at least 1 zombie children", "0 zombie children")
     assert "reaped" not in check.actual
 
 
 def test_processes_other_count_failure_has_no_reap_hint() -> None:
-    check = judge.processes(8, procs_step(threads={"min": 4, "max": 4}), True, 0, 0, 1)
+    check = stream.processes(8, procs_step(threads={"min": 4, "max": 4}), True, 0, 0, 1)
     assert_failed(check, "4 threads", "1 threads")
     assert "reaped" not in check.actual
 
 
 def test_processes_of_an_ended_program_count_as_none() -> None:
     # "no zombies" holds for a program that has ended, whenever it ended (deterministic)
-    assert judge.processes(8, procs_step(zombies={"max": 0}), False, 0, 0, 0).passed
-    assert_failed(judge.processes(8, procs_step(children={"min": 1}), False, 0, 0, 0),
+    assert stream.processes(8, procs_step(zombies={"max": 0}), False, 0, 0, 0).passed
+    assert_failed(stream.processes(8, procs_step(children={"min": 1}), False, 0, 0, 0),
                   "not running any more")
 
 
@@ -472,15 +474,15 @@ def test_an_unbounded_count_is_refused_by_the_model() -> None:
 
 def test_sockets_present() -> None:
     args = steps.ExpectSockets(state="LISTEN")
-    assert judge.sockets(6, args, 9190, "LISTEN", True, ["ESTABLISHED", "LISTEN"]).passed
-    assert_failed(judge.sockets(6, args, 9190, "LISTEN", True, []),
+    assert stream.sockets(6, args, 9190, "LISTEN", True, ["ESTABLISHED", "LISTEN"]).passed
+    assert_failed(stream.sockets(6, args, 9190, "LISTEN", True, []),
                   "LISTEN", "no socket at all")
 
 
 def test_sockets_absent() -> None:
     args = steps.ExpectSockets(state="CLOSE_WAIT", present=False)
-    assert judge.sockets(6, args, 9190, "CLOSE_WAIT", False, ["LISTEN"]).passed
-    check = judge.sockets(6, args, 9190, "CLOSE_WAIT", False,
+    assert stream.sockets(6, args, 9190, "CLOSE_WAIT", False, ["LISTEN"]).passed
+    check = stream.sockets(6, args, 9190, "CLOSE_WAIT", False,
                           ["LISTEN", "CLOSE_WAIT", "CLOSE_WAIT"])
     assert_failed(check, "no CLOSE_WAIT", "sockets on port 9190: CLOSE_WAIT, LISTEN")
     assert check.description == "a socket on port 9190 is not in CLOSE_WAIT"
@@ -490,34 +492,34 @@ FILE_ARGS = steps.ExpectFile(path="out.txt", size=3)
 
 
 def test_file_missing() -> None:
-    assert_failed(judge.file(2, FILE_ARGS, "out.txt", None, b"abc", None),
+    assert_failed(stream.file(2, FILE_ARGS, "out.txt", None, b"abc", None),
                   "the file exists", "there is no such file")
 
 
 def test_file_contents() -> None:
-    assert judge.file(2, FILE_ARGS, "out.txt", b"abc", b"abc", None).passed
-    check = judge.file(2, FILE_ARGS, "out.txt", b"abd", b"abc", None)
+    assert stream.file(2, FILE_ARGS, "out.txt", b"abc", b"abc", None).passed
+    check = stream.file(2, FILE_ARGS, "out.txt", b"abd", b"abc", None)
     assert_failed(check, "from byte 2")
     assert check.step == "expect_file"
 
 
 def test_file_size() -> None:
-    assert judge.file(2, FILE_ARGS, "out.txt", b"xyz", None, 3).passed
-    assert_failed(judge.file(2, FILE_ARGS, "out.txt", b"wxyz", None, 3), "3 bytes", "4 bytes")
+    assert stream.file(2, FILE_ARGS, "out.txt", b"xyz", None, 3).passed
+    assert_failed(stream.file(2, FILE_ARGS, "out.txt", b"wxyz", None, 3), "3 bytes", "4 bytes")
 
 
 def test_file_pattern_is_searched_in_the_text() -> None:
     log = "message 1\n메시지 2\n".encode()
-    assert judge.file(2, FILE_ARGS, "log.txt", log, None, None, r"(?m)^메시지 2$").passed
-    assert_failed(judge.file(2, FILE_ARGS, "log.txt", log, None, None, "message 3"),
+    assert stream.file(2, FILE_ARGS, "log.txt", log, None, None, r"(?m)^메시지 2$").passed
+    assert_failed(stream.file(2, FILE_ARGS, "log.txt", log, None, None, "message 3"),
                   "text matching /message 3/", "22 bytes, ending with '")
-    assert_failed(judge.file(2, FILE_ARGS, "log.txt", b"", None, None, "message 3"),
+    assert_failed(stream.file(2, FILE_ARGS, "log.txt", b"", None, None, "message 3"),
                   "the file is empty")
 
 
 def test_simple() -> None:
-    assert judge.simple(1, "connect", "c1 connects", "", None).passed
-    check = judge.simple(1, "connect", "c1 connects", "connection refused",
+    assert stream.simple(1, "connect", "c1 connects", "", None).passed
+    check = stream.simple(1, "connect", "c1 connects", "connection refused",
                          steps.Connect(conn="c1", hint="Did you call listen()?"))
     assert_failed(check, "c1 connects", "connection refused")
     assert check.hint == "Did you call listen()?"
@@ -527,33 +529,33 @@ def test_simple() -> None:
 
 
 def test_preview_text() -> None:
-    assert judge.preview(b"") == "(nothing)"
-    assert judge.preview(b"hi\r\n\tthere") == "'hi\\r\\n\\tthere'"
-    assert judge.preview("héllo".encode()) == "'héllo'"
+    assert stream.preview(b"") == "(nothing)"
+    assert stream.preview(b"hi\r\n\tthere") == "'hi\\r\\n\\tthere'"
+    assert stream.preview("héllo".encode()) == "'héllo'"
 
 
 def test_preview_binary_is_hex_with_size() -> None:
-    assert judge.preview(b"\x00\x01\xff") == "hex 00 01 ff (3 bytes)"
-    assert judge.preview(b"bell\x07") == "hex 62 65 6c 6c 07 (5 bytes)"
+    assert stream.preview(b"\x00\x01\xff") == "hex 00 01 ff (3 bytes)"
+    assert stream.preview(b"bell\x07") == "hex 62 65 6c 6c 07 (5 bytes)"
 
 
 def test_preview_truncates_long_text() -> None:
-    text = judge.preview(b"a" * 100)
+    text = stream.preview(b"a" * 100)
     assert text == "'" + "a" * 60 + "' … (100 bytes)"
-    assert judge.preview(b"a" * 60) == "'" + "a" * 60 + "'"
-    assert judge.preview(b"abcdef", limit=3) == "'abc' … (6 bytes)"
+    assert stream.preview(b"a" * 60) == "'" + "a" * 60 + "'"
+    assert stream.preview(b"abcdef", limit=3) == "'abc' … (6 bytes)"
 
 
 def test_preview_truncates_long_binary_to_24_bytes() -> None:
-    text = judge.preview(b"\x00" * 100)
+    text = stream.preview(b"\x00" * 100)
     assert text == "hex " + " ".join(["00"] * 24) + " … (100 bytes)"
 
 
 def test_preview_of_a_shortened_copy_reports_the_true_size() -> None:
-    assert judge.preview(b"abc", total=5000) == "'abc' … (5000 bytes)"
-    assert judge.preview(b"abc", total=50) == "'abc' … (50 bytes)"  # under the limit too
-    assert judge.preview(b"abc", total=3) == "'abc'"
-    assert judge.preview(b"\x00\x01", total=10) == "hex 00 01 … (10 bytes)"
+    assert stream.preview(b"abc", total=5000) == "'abc' … (5000 bytes)"
+    assert stream.preview(b"abc", total=50) == "'abc' … (50 bytes)"  # under the limit too
+    assert stream.preview(b"abc", total=3) == "'abc'"
+    assert stream.preview(b"\x00\x01", total=10) == "hex 00 01 … (10 bytes)"
 
 
 # ---- datagrams (judge_datagram) -----------------------------------------------------
@@ -564,7 +566,7 @@ def _dgram(**kw: Any) -> steps.ExpectDatagram:
 
 
 def test_a_datagram_equal_to_the_text_passes_and_a_pattern_must_match_it_whole() -> None:
-    from harness import judge_datagram as jd
+    from harness.judge import datagram as jd
 
     assert jd.datagram(3, _dgram(text="hi"), "u", b"hi", 3.0, 0).passed
     assert jd.datagram(3, _dgram(hex="00 ff"), "u", b"\x00\xff", 3.0, 0).passed
@@ -574,7 +576,7 @@ def test_a_datagram_equal_to_the_text_passes_and_a_pattern_must_match_it_whole()
 
 
 def test_a_datagram_cut_short_names_the_receive_buffer() -> None:
-    from harness import judge_datagram as jd
+    from harness.judge import datagram as jd
 
     check = jd.datagram(3, _dgram(text="x" * 50, hint="BUF_SIZE"), "u", b"x" * 29, 3.0, 0)
     assert_failed(check, "cut short", "first 29 of 50 bytes", "recvfrom()")
@@ -582,14 +584,14 @@ def test_a_datagram_cut_short_names_the_receive_buffer() -> None:
 
 
 def test_two_messages_in_one_datagram_are_named_as_such() -> None:
-    from harness import judge_datagram as jd
+    from harness.judge import datagram as jd
 
     assert_failed(jd.datagram(3, _dgram(text="Hi!"), "u", b"Hi!I'm another", 3.0, 0),
                   "one datagram of 14 bytes", "two messages went out as one datagram")
 
 
 def test_no_datagram_says_how_many_came_before() -> None:
-    from harness import judge_datagram as jd
+    from harness.judge import datagram as jd
 
     assert_failed(jd.datagram(3, _dgram(text="a"), "u", None, 2.0, 0),
                   "no datagram arrived within 2 s")
@@ -607,7 +609,7 @@ def test_expect_datagram_takes_exactly_one_of_text_hex_pattern() -> None:
 # ---- epoll watch lists -------------------------------------------------------------
 
 def test_epoll_edge_triggered_counts_connections_not_the_listener() -> None:
-    from harness import judge_epoll as je
+    from harness.judge import epoll as je
 
     et = steps.ExpectEpoll(program="s")
     listener, conn = je.Watch(3, 0x19, 100), je.Watch(5, 0x80000019, 200)
@@ -619,7 +621,7 @@ def test_epoll_edge_triggered_counts_connections_not_the_listener() -> None:
 
 
 def test_epoll_level_triggered_and_nothing_to_judge() -> None:
-    from harness import judge_epoll as je
+    from harness.judge import epoll as je
 
     lt = steps.ExpectEpoll(program="s", edge_triggered=False, hint="no EPOLLET here")
     assert je.epoll(4, lt, "s", [je.Watch(5, 0x19, 200)], set()).passed

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from conftest import ROOT, needs_netns
 
-from harness import ladder
-from harness.html_report import render_html
-from harness.ladder import ladder_svg, ladder_text
-from harness.outcome import Outcome
+from harness.report import ladder
+from harness.report.html import render_html
+from harness.report.ladder import ladder_svg, ladder_text
+from harness.run.outcome import Outcome
 from harness.transcript import Check, Event, Frame
 
 HARNESS_PORT = 40000
@@ -329,10 +329,10 @@ def test_html_with_nothing_graded() -> None:
 
 @needs_netns
 def test_ladder_of_a_real_run_shows_who_closed(tmp_path: Path) -> None:
-    from harness import procs
     from harness.plugin import BuildCache
-    from harness.runner import RunConfig, run_behaviour
-    from harness.spec import load_spec
+    from harness.run.runner import RunConfig, run_behaviour
+    from harness.sandbox import procs
+    from harness.spec.model import load_spec
 
     procs.become_subreaper()
     spec = load_spec(ROOT / "specs/echo_server.yaml")

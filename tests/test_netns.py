@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import needs_netns
 
-from harness import netns, sockstate
+from harness.run import sockstate
+from harness.sandbox import netns
 
 IPV4 = Path("/proc/sys/net/ipv4")
 SIZED = ("tcp_ehash_entries", "tcp_max_syn_backlog", "tcp_max_tw_buckets")

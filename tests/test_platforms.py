@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 from conftest import ROOT, needs_netns, sockgrade
 
-from harness import platforms
-from harness.outcome import Outcome
+from harness.platforms import formats as platforms
+from harness.run.outcome import Outcome
 from harness.transcript import Check
 
 GRADESCOPE = json.loads((ROOT / "tests/schemas/gradescope_results.schema.json").read_text())

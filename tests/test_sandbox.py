@@ -14,11 +14,11 @@ import pytest
 from conftest import ROOT, _sandbox_leftovers, needs_netns
 from test_adversarial import running, write_spec
 
-from harness import cgroup, sandbox
-from harness.limits import DEFAULT, Evidence, Limits, describe_end, limit_hit
-from harness.runner import RunConfig, run_behaviour
-from harness.spec import load_spec
-from harness.submission import build, copy_submission
+from harness.run.runner import RunConfig, run_behaviour
+from harness.run.submission import build, copy_submission
+from harness.sandbox import cgroup, walls
+from harness.sandbox.limits import DEFAULT, Evidence, Limits, describe_end, limit_hit
+from harness.spec.model import load_spec
 
 SMALL = Limits.model_validate({"cpu": 1, "memory": 64, "output": 65536, "file_size": 1})
 
@@ -54,25 +54,25 @@ def test_defaults_are_far_above_a_correct_programs_needs() -> None:
     assert DEFAULT.open_files >= 256 and DEFAULT.output >= 1 << 20
 
 
-def _in_jail(code: str, jail: sandbox.Jail) -> str:
-    out = subprocess.run([sandbox.python3(), "-c", code], preexec_fn=jail.in_child,
+def _in_jail(code: str, jail: walls.Jail) -> str:
+    out = subprocess.run([walls.python3(), "-c", code], preexec_fn=jail.in_child,
                          capture_output=True, text=True, timeout=30, cwd="/",
-                         env=sandbox.clean_env(Path("/")))
+                         env=walls.clean_env(Path("/")))
     assert out.returncode == 0, out.stderr
     return out.stdout
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the uid and namespace walls need root")
 def test_a_jailed_child_has_every_wall() -> None:
-    layers = sandbox.layers()
-    assert layers.uid is not None and layers.uid >= sandbox.BASE_UID
+    layers = walls.layers()
+    assert layers.uid is not None and layers.uid >= walls.BASE_UID
     code = ("import os, resource as r; print(repr((os.getuid(), os.getgid(), os.getgroups(),"
             " r.getrlimit(r.RLIMIT_NOFILE)[0], r.getrlimit(r.RLIMIT_CORE)[0],"
             " r.getrlimit(r.RLIMIT_NPROC)[0], sorted(os.environ),"
             " open('/proc/self/status').read().split('NoNewPrivs:')[1].split()[0],"
             " os.readlink('/proc/self/ns/ipc'), len([p for p in os.listdir('/proc')"
             " if p.isdigit()]) < 5)))")
-    got = _in_jail(code, sandbox.Jail(layers, SMALL, "/"))
+    got = _in_jail(code, walls.Jail(layers, SMALL, "/"))
     uid, gid, groups, nofile, core, nproc, env, nnp, ipc, few = ast.literal_eval(got)
     assert (uid, gid, groups) == (layers.uid, layers.uid, [])
     assert (nofile, core, nproc) == (SMALL.open_files, 0, SMALL.processes)
@@ -85,8 +85,8 @@ def test_a_jailed_child_has_every_wall() -> None:
 @pytest.mark.skipif(os.geteuid() != 0, reason="slot uids exist only as root")
 def test_the_leftover_check_sees_a_stray_file_of_a_free_slot_uid(tmp_path: Path) -> None:
     # a slot nobody holds: the lock file exists and is free
-    probe = subprocess.run([sys.executable, "-c", "from harness import sandbox; "
-                            "print(sandbox.slot_uid())"], capture_output=True, text=True,
+    probe = subprocess.run([sys.executable, "-c", "from harness.sandbox import walls; "
+                            "print(walls.slot_uid())"], capture_output=True, text=True,
                            cwd=ROOT, check=True)
     uid = int(probe.stdout)  # that process has exited: its slot is free again
     stray = Path("/tmp") / f"sockgrade-probe-{os.getpid()}"
@@ -105,7 +105,7 @@ def test_with_walls_missing_it_still_grades_and_says_what_it_skipped(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
     """As if not root and in a container without cgroups: no uid of its own, no mount or
     IPC namespace, the subreaper instead of a cgroup. Same verdicts; the walls said."""
-    monkeypatch.setattr(sandbox, "_layers", sandbox.Layers(
+    monkeypatch.setattr(walls, "_layers", walls.Layers(
         None, False, ("a uid of its own (needs root)",
                       "private IPC, /tmp, /dev/shm and /proc (needs root)")))
 
@@ -135,7 +135,7 @@ def test_a_build_runs_as_the_slot_uid_and_leaves_no_daemon(tmp_path: Path) -> No
     (tmp_path / "prog.c").write_text("int main(void) { return 0; }\n")
     built = build(tmp_path, "prog")
     assert built.__class__.__name__ == "Built", built
-    assert int((tmp_path / "built_by").read_text()) == sandbox.layers().uid
+    assert int((tmp_path / "built_by").read_text()) == walls.layers().uid
     assert (tmp_path / "prog").stat().st_uid == os.getuid()  # handed back to the grader
     assert not [p for p in running("sleep") if "987" in p]
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from harness import spec, steps, yamlsource
-from harness.schema import spec_schema
-from harness.spec import SpecError
+from harness.spec import model, steps, yamlsource
+from harness.spec.model import SpecError
+from harness.spec.schema import spec_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -47,7 +47,7 @@ def another_behaviour(bid: str, steps_text: str) -> str:
 
 def spec_error(text: str) -> SpecError:
     with pytest.raises(SpecError) as info:
-        spec.parse_spec(X, text)
+        model.parse_spec(X, text)
     return info.value
 
 
@@ -203,7 +203,7 @@ def test_bad_signal_name_with_suggestion(step: str, bad: str, suggested: str) ->
 
 def test_signal_name_without_sig_prefix_is_accepted() -> None:
     text = with_steps("- start: srv\n- signal: {program: srv, signal: stop}\n")
-    parsed = spec.parse_spec(X, text)
+    parsed = model.parse_spec(X, text)
     assert parsed.behaviours[0].steps[1].args == steps.Signal(program="srv", signal="SIGSTOP")
 
 
@@ -250,7 +250,7 @@ def test_connection_opened_by_accept_can_be_used() -> None:
         - accept: {listener: l1, conn: c1}
         - send: {conn: c1, text: hi}
         """)
-    assert spec.parse_spec(X, text).behaviours[0].steps[2].kind == "send"
+    assert model.parse_spec(X, text).behaviours[0].steps[2].kind == "send"
 
 
 def test_start_of_an_undeclared_program() -> None:
@@ -272,7 +272,7 @@ def test_program_started_under_an_instance_name_can_be_used() -> None:
         - start: {program: srv, name: second}
         - stop: second
         """)
-    assert spec.parse_spec(X, text).behaviours[0].steps[1].args == steps.Stop(program="second")
+    assert model.parse_spec(X, text).behaviours[0].steps[1].args == steps.Stop(program="second")
 
 
 # ---- behaviours --------------------------------------------------------------------
@@ -394,7 +394,7 @@ def test_str_of_spec_error_is_its_rendering() -> None:
 
 def test_load_spec_of_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as info:
-        spec.load_spec(tmp_path / "absent.yaml")
+        model.load_spec(tmp_path / "absent.yaml")
     assert info.value.problems[0].line == 0
     assert "cannot read spec" in info.value.render()
 
@@ -402,8 +402,8 @@ def test_load_spec_of_a_missing_file(tmp_path: Path) -> None:
 # ---- the real spec -----------------------------------------------------------------
 
 
-def _walk(items: tuple[spec.Step, ...]) -> list[spec.Step]:
-    out: list[spec.Step] = []
+def _walk(items: tuple[model.Step, ...]) -> list[model.Step]:
+    out: list[model.Step] = []
     for s in items:
         out.append(s)
         out.extend(_walk(s.children))
@@ -411,11 +411,11 @@ def _walk(items: tuple[spec.Step, ...]) -> list[spec.Step]:
 
 
 @pytest.fixture(scope="module")
-def echo() -> spec.Spec:
-    return spec.load_spec(ECHO)
+def echo() -> model.Spec:
+    return model.load_spec(ECHO)
 
 
-def test_echo_server_spec_parses(echo: spec.Spec) -> None:
+def test_echo_server_spec_parses(echo: model.Spec) -> None:
     assert echo.assignment == "echo_server"
     assert echo.programs["echo_server"].default_args() == ["{port}"]
     assert echo.programs["echo_server"].readiness() == "listen"
@@ -425,7 +425,7 @@ def test_echo_server_spec_parses(echo: spec.Spec) -> None:
     assert echo.behaviour(ids[-1]).id == ids[-1]
 
 
-def test_echo_server_steps_know_their_lines(echo: spec.Spec) -> None:
+def test_echo_server_steps_know_their_lines(echo: model.Spec) -> None:
     for b in echo.behaviours:
         assert echo.source[b.line - 1].strip() == f"- id: {b.id}"
         for s in _walk(b.steps):
@@ -433,7 +433,7 @@ def test_echo_server_steps_know_their_lines(echo: spec.Spec) -> None:
             assert f"- {s.kind}:" in echo.source[s.line - 1], (b.id, s)
 
 
-def test_echo_server_repeat_steps_have_children(echo: spec.Spec) -> None:
+def test_echo_server_repeat_steps_have_children(echo: model.Spec) -> None:
     repeats = [s for b in echo.behaviours for s in _walk(b.steps) if s.kind == "repeat"]
     assert repeats
     for r in repeats:
@@ -442,7 +442,7 @@ def test_echo_server_repeat_steps_have_children(echo: spec.Spec) -> None:
         assert all(c.line > r.line for c in r.children)
 
 
-def test_shorthand_fills_the_shorthand_field(echo: spec.Spec) -> None:
+def test_shorthand_fills_the_shorthand_field(echo: model.Spec) -> None:
     all_steps = [s for b in echo.behaviours for s in _walk(b.steps)]
     closes = [s for s in all_steps if echo.source[s.line - 1].strip() == "- close: c1"]
     assert closes
@@ -454,9 +454,9 @@ def test_shorthand_fills_the_shorthand_field(echo: spec.Spec) -> None:
 
 def test_behaviour_level_hint() -> None:
     text = HEADER.replace("    title: First\n", "    title: First\n    hint: Loop on accept().\n")
-    parsed = spec.parse_spec(X, text + "      - start: srv\n")
+    parsed = model.parse_spec(X, text + "      - start: srv\n")
     assert parsed.behaviours[0].hint == "Loop on accept()."
-    assert spec.parse_spec(X, with_steps("- start: srv\n")).behaviours[0].hint == ""
+    assert model.parse_spec(X, with_steps("- start: srv\n")).behaviours[0].hint == ""
 
 
 def test_unknown_key_in_a_behaviour_with_suggestion() -> None:
@@ -467,13 +467,13 @@ def test_unknown_key_in_a_behaviour_with_suggestion() -> None:
 
 
 def test_substitute_replaces_known_names_only() -> None:
-    got = spec.substitute("{host}:{port} c{i} {unknown} {}", {"host": "10.0.0.1", "port": "9190",
+    got = model.substitute("{host}:{port} c{i} {unknown} {}", {"host": "10.0.0.1", "port": "9190",
                                                               "i": "3"})
     assert got == "10.0.0.1:9190 c3 {unknown} {}"
 
 
 def test_substitute_without_variables_is_identity() -> None:
-    assert spec.substitute("message {i}", {}) == "message {i}"
+    assert model.substitute("message {i}", {}) == "message {i}"
 
 
 # ---- robustness --------------------------------------------------------------------
@@ -506,7 +506,7 @@ def test_mutated_spec_parses_or_gives_spec_error(text: str) -> None:
     # derandomize: the same 200 mutations on every run; the bugs marked xfail above
     # would otherwise make this test fail at random.
     try:
-        parsed = spec.parse_spec(X, text)
+        parsed = model.parse_spec(X, text)
     except SpecError as err:
         last = max(1, len(text.splitlines()))  # an empty file still has a line 1
         assert err.problems

@@ -17,8 +17,8 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness import spec
-from harness.spec import SpecError
+from harness.spec import model
+from harness.spec.model import SpecError
 
 SOURCES = sorted((ROOT / "specs").glob("*.yaml")) + [ROOT / "tests/adversarial/cases.yaml"]
 TREES = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in SOURCES}
@@ -85,7 +85,7 @@ def mutated(draw: st.DrawFn) -> str:
 @given(mutated())
 def test_a_mutated_spec_parses_or_says_file_and_line(text: str) -> None:
     try:
-        spec.parse_spec(WHERE, text)
+        model.parse_spec(WHERE, text)
     except SpecError as err:
         last = max(1, len(text.splitlines()))
         assert err.problems
@@ -101,7 +101,7 @@ def test_a_bad_limit_is_named_at_its_line() -> None:
     text = ("assignment: t\ntitle: T\nprograms:\n  p:\n    limits: {cpu: -1}\n"
             "behaviours:\n  - id: b\n    title: B\n    steps:\n      - start: p\n")
     try:
-        spec.parse_spec(WHERE, text)
+        model.parse_spec(WHERE, text)
     except SpecError as err:
         assert err.render().startswith("specs/fuzzed.yaml:5: "), err.render()
         assert "cpu" in err.render()

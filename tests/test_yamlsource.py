@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from harness import yamlsource
-from harness.yamlsource import Located, YamlSourceError
+from harness.spec import yamlsource
+from harness.spec.yamlsource import Located, YamlSourceError
 
 
 def load(text: str) -> Located:

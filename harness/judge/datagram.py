@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from harness.i18n import _
-from harness.steps import ExpectDatagram
+from harness.spec.steps import ExpectDatagram
 from harness.textutil import preview
 from harness.transcript import Check
 

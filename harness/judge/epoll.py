@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from harness.i18n import _
-from harness.steps import ExpectEpoll
+from harness.spec.steps import ExpectEpoll
 from harness.transcript import Check
 
 EPOLLET = 1 << 31  # include/uapi/linux/eventpoll.h

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from harness.i18n import _
-from harness.judge import _count_text, count_ok
-from harness.steps import Count, ExpectIpc
+from harness.judge.stream import _count_text, count_ok
+from harness.spec.steps import Count, ExpectIpc
 from harness.transcript import Check
 
 _NOTHING = Count(min=None, max=0)

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.i18n import _
-from harness.limits import wall_limit
-from harness.stepbase import StepArgs
-from harness.steps import (
+from harness.sandbox.limits import wall_limit
+from harness.spec.stepbase import StepArgs
+from harness.spec.steps import (
     Count,
     ExpectData,
     ExpectPackets,

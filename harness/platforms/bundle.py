@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-SOURCE = Path(__file__).resolve().parent.parent
+SOURCE = Path(__file__).resolve().parents[2]  # harness/platforms/bundle.py -> the checkout
 MODE_EXEC = 0o100755 << 16
 MODE_FILE = 0o100644 << 16
 
@@ -44,7 +44,8 @@ def gradescope_zip(out: Path, specs: Sequence[Path]) -> list[str]:
             _add(z, scripts / script, script, executable=True)
             names.append(script)
         for path in [SOURCE / "pyproject.toml", SOURCE / "README.md",
-                     *sorted((SOURCE / "harness").glob("*.py"))]:
+                     *sorted((SOURCE / "harness").rglob("*.py")),
+                     *sorted((SOURCE / "harness" / "locale").glob("*.po"))]:
             name = str(path.relative_to(SOURCE))
             _add(z, path, name)
             names.append(name)

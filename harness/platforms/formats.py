@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from harness.i18n import _
-from harness.outcome import Outcome
-from harness.report import render_failure
+from harness.report.text import render_failure
+from harness.run.outcome import Outcome
 from harness.textutil import safe
 
 

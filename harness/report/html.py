@@ -20,9 +20,9 @@ from collections.abc import Sequence
 
 from harness import i18n
 from harness.i18n import _
-from harness.ladder import connections, ladder_svg
-from harness.outcome import Outcome
-from harness.report import frame_line, relative_seqs, score_line
+from harness.report.ladder import connections, ladder_svg
+from harness.report.text import frame_line, relative_seqs, score_line
+from harness.run.outcome import Outcome
 from harness.textutil import preview, safe
 from harness.transcript import Event
 

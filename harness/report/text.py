@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.i18n import _
-from harness.ladder import ladder_text
-from harness.outcome import Outcome
+from harness.report.ladder import ladder_text
+from harness.run.outcome import Outcome
 from harness.textutil import preview, safe
 from harness.transcript import Event, Frame
 

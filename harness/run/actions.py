@@ -15,12 +15,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness import judge, judge_epoll, judge_ipc, procs, sockstate, steps, sysvipc
-from harness.act_network import NetworkSteps
-from harness.act_programs import ProgramSteps
-from harness.context import BehaviourFailed, RunContext
 from harness.i18n import _
-from harness.spec import Step
+from harness.judge import epoll as judge_epoll
+from harness.judge import ipc as judge_ipc
+from harness.judge import stream
+from harness.run import sockstate
+from harness.run.context import BehaviourFailed, RunContext
+from harness.run.network_steps import NetworkSteps
+from harness.run.program_steps import ProgramSteps
+from harness.sandbox import procs, sysvipc
+from harness.spec import steps
+from harness.spec.model import Step
 
 __all__ = ["HANDLERS", "Actions", "BehaviourFailed", "RunContext"]
 
@@ -40,19 +45,19 @@ class Actions(ProgramSteps, NetworkSteps):
             if s.alive:
                 seen["running"] = s
             # an ended program's counts cannot change: no use waiting on
-            return not s.alive or judge.processes_ok(a, s.alive, s.zombies, s.children,
+            return not s.alive or stream.processes_ok(a, s.alive, s.zombies, s.children,
                                                      s.threads)
 
         # judged on the sample that ended the wait: a second look could find a program
         # that has exited since, or one that just got there
         procs.wait_for(settled, self.within(a.within))
         s, ran = seen["now"], seen.get("running")
-        ok = judge.processes_ok(a, s.alive, s.zombies, s.children, s.threads)
+        ok = stream.processes_ok(a, s.alive, s.zombies, s.children, s.threads)
         if not ok and not s.alive and ran is not None:
-            self.check(judge.processes(step.line, a, True, ran.zombies, ran.children,
+            self.check(stream.processes(step.line, a, True, ran.zombies, ran.children,
                                        ran.threads, ended=True))
             return
-        self.check(judge.processes(step.line, a, s.alive, s.zombies, s.children, s.threads))
+        self.check(stream.processes(step.line, a, s.alive, s.zombies, s.children, s.threads))
 
     def expect_ipc(self, step: Step, a: steps.ExpectIpc) -> None:
         prog = self.program(a.program)
@@ -79,7 +84,7 @@ class Actions(ProgramSteps, NetworkSteps):
             want = read_own_file(self.workdir / self.sub(a.same_as), self.workdir.resolve(),
                                  self.walls.layers.uid)
             if want is None:
-                self.check(judge.simple(step.line, "expect_file", _("the file {path}").format(
+                self.check(stream.simple(step.line, "expect_file", _("the file {path}").format(
                     path=a.path), _("the submission has no file {name} to compare it "
                                     "with").format(name=a.same_as), a))
                 return
@@ -90,9 +95,9 @@ class Actions(ProgramSteps, NetworkSteps):
             return read_own_file(path, self.workdir.resolve(), self.walls.layers.uid)
 
         pattern = self.sub(a.pattern) if a.pattern is not None else None
-        procs.wait_for(lambda: judge.file(step.line, a, a.path, content(), want, a.size,
+        procs.wait_for(lambda: stream.file(step.line, a, a.path, content(), want, a.size,
                                           pattern).passed, self.within(a.within))
-        self.check(judge.file(step.line, a, a.path, content(), want, a.size, pattern))
+        self.check(stream.file(step.line, a, a.path, content(), want, a.size, pattern))
 
     def repeat(self, step: Step, a: steps.Repeat) -> None:
         for i in range(1, a.times + 1):

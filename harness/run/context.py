@@ -17,11 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness import procs, sandbox
 from harness.i18n import _
-from harness.peers import Conn, Listener
-from harness.spec import Spec, Step, substitute
-from harness.submission import BuildFailure, Built
+from harness.run.peers import Conn, Listener
+from harness.run.submission import BuildFailure, Built
+from harness.sandbox import procs
+from harness.sandbox.walls import NO_WALLS, RunWalls
+from harness.spec.model import Spec, Step, substitute
 from harness.transcript import Check, Transcript
 
 
@@ -32,7 +33,7 @@ class BehaviourFailed(Exception):
 class RunContext:
     def __init__(self, spec: Spec, builds: dict[str, Built | BuildFailure], workdir: Path,
                  private: Path, port: int, transcript: Transcript, capture: Any,
-                 slow: float, walls: sandbox.RunWalls = sandbox.NO_WALLS) -> None:
+                 slow: float, walls: RunWalls = NO_WALLS) -> None:
         self.spec = spec
         self.walls = walls
         self.builds = builds

@@ -15,12 +15,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from harness import judge, judge_datagram, procs, sockstate, steps
-from harness.context import RunContext, _substituted
 from harness.i18n import _
-from harness.judge import Received
-from harness.peers import Conn, Listener, connect
-from harness.spec import Step
+from harness.judge import datagram as judge_datagram
+from harness.judge import stream
+from harness.judge.stream import Received
+from harness.run import sockstate
+from harness.run.context import RunContext, _substituted
+from harness.run.peers import Conn, Listener, connect
+from harness.sandbox import procs
+from harness.spec import steps
+from harness.spec.model import Step
 from harness.transcript import Check
 
 
@@ -33,12 +37,12 @@ class NetworkSteps(RunContext):
             self.conns[self.sub(a.conn)] = got
         if a.refused:
             failure = "" if isinstance(got, str) else _("the connection was accepted")
-            self.check(judge.simple(step.line, "connect", _(
+            self.check(stream.simple(step.line, "connect", _(
                 "connecting to port {port} is refused").format(port=port), failure, a))
             return
         failure = "" if isinstance(got, Conn) else _(
             "could not connect to port {port}: {why}").format(port=port, why=got)
-        self.check(judge.simple(step.line, "connect", _("{conn} connects to port {port}").format(
+        self.check(stream.simple(step.line, "connect", _("{conn} connects to port {port}").format(
             conn=self.sub(a.conn), port=port), failure, a), dying=bool(failure))
 
     def listen(self, step: Step, a: steps.Listen) -> None:
@@ -50,7 +54,7 @@ class NetworkSteps(RunContext):
         conn = self.listeners[a.listener].accept(self.sub(a.conn), self.within(a.within))
         if conn is not None:
             self.conns[self.sub(a.conn)] = conn
-        self.check(judge.simple(
+        self.check(stream.simple(
             step.line, "accept", _("a program connects to the harness ({conn})").format(
                 conn=a.conn),
             "" if conn else _("no connection within {s} s").format(
@@ -72,7 +76,7 @@ class NetworkSteps(RunContext):
             failure = conn.send_foreign(data) if conn.proto == "udp" else _(
                 "`foreign` sends a UDP datagram; {conn} is a TCP connection").format(
                     conn=conn.name)
-            self.check(judge.simple(step.line, "send", _(
+            self.check(stream.simple(step.line, "send", _(
                 "send {n} bytes to the peer of {conn} from another port").format(
                     n=len(data), conn=conn.name), failure, a))
             return
@@ -80,7 +84,7 @@ class NetworkSteps(RunContext):
         failure = conn.send(data, a.chunk, a.pause, a.urgent)
         if "timed out" in failure:
             failure += _(" (the program stopped reading what it was sent)")
-        self.check(judge.simple(step.line, "send", _("send {n} bytes on {conn}").format(
+        self.check(stream.simple(step.line, "send", _("send {n} bytes on {conn}").format(
             n=len(data), conn=conn.name), failure, a), dying=bool(failure))
 
     def shutdown(self, step: Step, a: steps.Shutdown) -> None:
@@ -107,7 +111,7 @@ class NetworkSteps(RunContext):
     def _receive_bytes(self, conn: Conn, want: bytes, seconds: float) -> Received:
         """Wait for `want`, but no longer once a byte differs: a stream cannot take a
         wrong byte back, so the verdict is already known (a wrong echo fails at once)."""
-        got = self._receive(conn, lambda d: judge.bytes_judgeable(want, d), seconds)
+        got = self._receive(conn, lambda d: stream.bytes_judgeable(want, d), seconds)
         return Received(got.conn, got.data[:len(want)], got.eof, got.reset, got.seconds)
 
     def _consume(self, conn: Conn, n: int) -> None:
@@ -120,7 +124,7 @@ class NetworkSteps(RunContext):
         got = self._receive_bytes(conn, want, self.within(a.within))
         self._consume(conn, len(got.data))
         conn.echo_mark = len(conn.sent)
-        self.check(judge.compare_bytes(step.line, "expect_echo", "echo", want, got, a))
+        self.check(stream.compare_bytes(step.line, "expect_echo", "echo", want, got, a))
 
     def expect_data(self, step: Step, a: steps.ExpectData) -> None:
         conn = self.conn(a.conn)
@@ -128,38 +132,38 @@ class NetworkSteps(RunContext):
             want = self.spec.files[a.file].content()
             got = self._receive_bytes(conn, want, self.within(a.within))
             self._consume(conn, len(got.data))
-            self.check(judge.compare_bytes(step.line, "expect_data", _("the file {path}").format(
+            self.check(stream.compare_bytes(step.line, "expect_data", _("the file {path}").format(
                 path=a.file),
                                            want, got, a))
             return
         a = a.model_copy(update={"text": None if a.text is None else self.sub(a.text),
                                  "pattern": None if a.pattern is None else self.sub(a.pattern)})
-        got = self._receive(conn, lambda d: judge.data_ok(a, d), self.within(a.within))
-        used = judge.data_used(a, got.data)
+        got = self._receive(conn, lambda d: stream.data_ok(a, d), self.within(a.within))
+        used = stream.data_used(a, got.data)
         self._consume(conn, used)
-        self.check(judge.data(step.line, a, Received(got.conn, got.data[:used], got.eof,
+        self.check(stream.data(step.line, a, Received(got.conn, got.data[:used], got.eof,
                                                      got.reset, got.seconds)))
 
     def expect_eof(self, step: Step, a: steps.ExpectEof) -> None:
         conn = self.conn(a.conn)
         got = self._receive(conn, lambda d: False, self.within(a.within))
         self._consume(conn, len(got.data))
-        self.check(judge.eof(step.line, a, got))
+        self.check(stream.eof(step.line, a, got))
 
     def expect_no_eof(self, step: Step, a: steps.ExpectNoEof) -> None:
         got = self._receive(self.conn(a.conn), lambda d: False, a.seconds)
-        self.check(judge.no_eof(step.line, a, got, a.seconds))
+        self.check(stream.no_eof(step.line, a, got, a.seconds))
 
     def expect_nothing(self, step: Step, a: steps.ExpectNothing) -> None:
         got = self._receive(self.conn(a.conn), lambda d: len(d) > 0, a.seconds)
-        self.check(judge.nothing(step.line, a, got, a.seconds))
+        self.check(stream.nothing(step.line, a, got, a.seconds))
 
     def expect_datagram(self, step: Step, a: steps.ExpectDatagram) -> None:
         conn = self.conn(a.conn)
         a = a.model_copy(update={"text": None if a.text is None else self.sub(a.text),
                                  "pattern": None if a.pattern is None else self.sub(a.pattern)})
         if conn.proto != "udp":
-            self.check(judge.simple(step.line, "expect_datagram", _("a datagram on {conn}").format(
+            self.check(stream.simple(step.line, "expect_datagram", _("a datagram on {conn}").format(
                 conn=conn.name), _("{conn} is a TCP connection: TCP carries a stream, "
                                    "not datagrams").format(conn=conn.name), a))
             return
@@ -191,13 +195,13 @@ class NetworkSteps(RunContext):
             return [f for f in self.capture.frames()
                     if f.proto == conn.proto and {f.sport, f.dport} == ports]
 
-        procs.wait_for(lambda: not judge.packet_failures(a, frames(), conn.local_port),
+        procs.wait_for(lambda: not stream.packet_failures(a, frames(), conn.local_port),
                        self.within(a.within))
         if a.settle and any(r.none is not None for r in a.rules):
             # a negative rule holds only if the forbidden packet does not come late
-            procs.wait_for(lambda: bool(judge.packet_failures(a, frames(), conn.local_port)),
+            procs.wait_for(lambda: bool(stream.packet_failures(a, frames(), conn.local_port)),
                            a.settle)
-        self.check(judge.packets(step.line, a, frames(), conn.local_port))
+        self.check(stream.packets(step.line, a, frames(), conn.local_port))
 
     def socket_option(self, step: Step, a: steps.SocketOption) -> None:
         level = socket.IPPROTO_TCP if a.option == "TCP_NODELAY" else socket.SOL_SOCKET
@@ -216,7 +220,7 @@ class NetworkSteps(RunContext):
                 self.transcript.add("harness", "socket option", note=f"{a.proto} {a.option}"
                                     + (f" set {a.set}" if a.set is not None else "")
                                     + f" reads {value}: {{{a.var}}}")
-        self.check(judge.simple(step.line, "socket_option", _(
+        self.check(stream.simple(step.line, "socket_option", _(
             "the kernel reports {option} of a {proto} socket").format(
                 option=a.option, proto=a.proto), failure, a))
 
@@ -227,5 +231,5 @@ class NetworkSteps(RunContext):
             return [e.state for e in sockstate.on_port(port)]
 
         procs.wait_for(lambda: (a.state in states()) == a.present, self.within(a.within))
-        self.check(judge.sockets(step.line, a, port, a.state, a.present, states()))
+        self.check(stream.sockets(step.line, a, port, a.state, a.present, states()))
 

@@ -15,12 +15,15 @@ import re
 import signal
 import time
 
-from harness import judge, procs, sandbox, sockstate, steps, sysvipc
-from harness.context import RunContext, _printed
 from harness.i18n import _
-from harness.spec import ReadyOutput, Step
-from harness.stepbase import StepArgs
-from harness.submission import BuildFailure
+from harness.judge import stream as verdict
+from harness.run import sockstate
+from harness.run.context import RunContext, _printed
+from harness.run.submission import BuildFailure
+from harness.sandbox import procs, sysvipc, walls
+from harness.spec import steps
+from harness.spec.model import ReadyOutput, Step
+from harness.spec.stepbase import StepArgs
 
 
 class ProgramSteps(RunContext):
@@ -29,7 +32,7 @@ class ProgramSteps(RunContext):
         built = self.builds[a.program]
         desc = _("{program} builds and starts").format(program=a.program)
         if isinstance(built, BuildFailure):
-            self.check(judge.simple(step.line, "start", desc,
+            self.check(verdict.simple(step.line, "start", desc,
                                     f"{built.message}\n{built.log}".rstrip(), a))
             return
         pdef = self.spec.programs[a.program]
@@ -46,7 +49,7 @@ class ProgramSteps(RunContext):
             hosts.chmod(0o644)
         ipc_ns = sysvipc.new_namespace() if self.walls.layers.namespaces else None
         try:
-            prog = procs.Program(name, argv, self.workdir, sandbox.clean_env(self.workdir),
+            prog = procs.Program(name, argv, self.workdir, walls.clean_env(self.workdir),
                                  stderr, self.transcript,
                                  self.walls.jail(pdef.limits, self.workdir, hosts, ipc_ns),
                                  self.walls.oom_kills, ipc_ns)
@@ -79,7 +82,7 @@ class ProgramSteps(RunContext):
             if others:
                 failure += _(" (it listens on {ports} instead: does it use the port given on "
                              "its command line?)").format(ports=", ".join(map(str, others)))
-        self.check(judge.simple(step.line, "start", _(
+        self.check(verdict.simple(step.line, "start", _(
             "{name} starts and listens on port {port}").format(name=name, port=port), failure, a))
 
     def stop(self, step: Step, a: steps.Stop) -> None:
@@ -136,19 +139,19 @@ class ProgramSteps(RunContext):
                                                                          "surrogateescape"))
         status = prog.poll()
         seen = text().encode("utf-8", "surrogateescape")
-        got = judge.Output(prog.name, stream, hit.group(0) if hit else None, seen,
+        got = verdict.Output(prog.name, stream, hit.group(0) if hit else None, seen,
                            status.describe() if status else None,
                            # a wait that ran out took its time-out, not the few ms
                            # past it that a loaded machine adds (the message is stable)
                            round(min(time.monotonic() - start, seconds), 2),
                            status is not None and status.signal is not None)
-        self.check(judge.output(step.line, a, pattern, absent, got))
+        self.check(verdict.output(step.line, a, pattern, absent, got))
 
     def expect_exit(self, step: Step, a: steps.ExpectExit) -> None:
         prog = self.program(a.program)
         seconds = a.within if a.running else self.within(a.within)
         st = prog.wait(seconds)
-        self.check(judge.exit_status(
+        self.check(verdict.exit_status(
             step.line, a, prog.name, st.describe() if st else None, st.code if st else None,
             procs.signal_name(st.signal) if st and st.signal else None, a.code,
             procs.signal_name(procs.signal_number(a.signal)) if a.signal else None,

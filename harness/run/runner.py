@@ -28,13 +28,14 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import cgroup, netns, procs, sandbox, sockstate
-from harness.actions import Actions, BehaviourFailed
 from harness.i18n import _
-from harness.limits import DEFAULT
-from harness.outcome import Outcome
-from harness.spec import Behaviour, Spec
-from harness.submission import BuildFailure, Built
+from harness.run import sockstate
+from harness.run.actions import Actions, BehaviourFailed
+from harness.run.outcome import Outcome
+from harness.run.submission import BuildFailure, Built
+from harness.sandbox import cgroup, netns, procs, walls
+from harness.sandbox.limits import DEFAULT
+from harness.spec.model import Behaviour, Spec
 from harness.transcript import Check, Transcript
 
 KEEP = 256  # bytes of each event and packet kept in the outcome (reports show less)
@@ -79,7 +80,7 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
     isolation = "none"
     cg: cgroup.RunCgroup | None = None
     walls_said = ""
-    walls_uid = sandbox.layers().uid
+    walls_uid = walls.layers().uid
     try:
         shutil.copytree(config.build_dir, workdir, symlinks=True, dirs_exist_ok=True)
         port = spec.port
@@ -101,10 +102,10 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
             port = _host_port(spec.port)
             isolation = "host loopback"
         capture = _start_capture(t0_wall, ns is not None, notes)
-        walls, cg, walls_said = _walls(spec, config, workdir)
+        run_walls, cg, walls_said = _walls(spec, config, workdir)
         actions = Actions(spec, config.builds, workdir, private, port, transcript, capture,
-                          config.slow, walls)
-        sandbox.give(workdir, walls.layers.uid)  # after the spec's files are written
+                          config.slow, run_walls)
+        walls.give(workdir, run_walls.layers.uid)  # after the spec's files are written
         with contextlib.suppress(BehaviourFailed):  # the failed check is recorded
             actions.run(behaviour.steps)
     except Exception:  # noqa: BLE001 - a harness bug must become an 'error' outcome
@@ -172,7 +173,7 @@ def _start_capture(t0_wall: float, isolated: bool, notes: list[str]):  # type: i
         notes.append(_("packet capture: off (only inside a private namespace)"))
         return None
     try:
-        from harness.capture import Capture
+        from harness.run.capture import Capture
 
         return Capture(t0_wall)
     except Exception as exc:  # noqa: BLE001 - capture is optional; say why it is off
@@ -182,9 +183,9 @@ def _start_capture(t0_wall: float, isolated: bool, notes: list[str]):  # type: i
 
 
 def _walls(spec: Spec, config: RunConfig,
-           workdir: Path) -> tuple[sandbox.RunWalls, cgroup.RunCgroup | None, str]:
+           workdir: Path) -> tuple[walls.RunWalls, cgroup.RunCgroup | None, str]:
     """The run's sandbox: layers, its cgroup, what to hide; and how to say them."""
-    layers = sandbox.layers()
+    layers = walls.layers()
     limits = [p.limits for p in spec.programs.values()] or [DEFAULT]
     cg = None
     said = layers.names()
@@ -196,14 +197,14 @@ def _walls(spec: Spec, config: RunConfig,
         said.append(cg.describe())
     except (cgroup.CgroupUnavailable, OSError) as exc:
         said.append("child subreaper (no cgroup: " + str(exc) + ")")
-    root = Path(__file__).resolve().parent.parent
-    hide = sandbox.hideable([root, spec.path.resolve().parent, *config.hide],
-                            keep=[workdir, Path(sandbox.python3())])
+    root = Path(__file__).resolve().parents[2]  # harness/run/runner.py -> the checkout
+    hide = walls.hideable([root, spec.path.resolve().parent, *config.hide],
+                          keep=[workdir, Path(walls.python3())])
     said += [f"skipped: {s}" for s in layers.skipped]
-    walls = sandbox.RunWalls(layers, cg.procs_files() if cg else (), hide,
-                             cg.oom_kills if cg else (lambda: 0),
-                             pids_cgroup=cg is not None and cg.counts_pids())
-    return walls, cg, ", ".join(said)
+    run_walls = walls.RunWalls(layers, cg.procs_files() if cg else (), hide,
+                               cg.oom_kills if cg else (lambda: 0),
+                               pids_cgroup=cg is not None and cg.counts_pids())
+    return run_walls, cg, ", ".join(said)
 
 
 def _teardown(actions: Actions | None, ns: netns.NetNamespace | None,

@@ -21,9 +21,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import procs, sandbox
 from harness.i18n import _
-from harness.limits import DEFAULT
+from harness.sandbox import procs, walls
+from harness.sandbox.limits import DEFAULT
 
 BUILD_SECONDS = 60
 GCC_FLAGS = ("-Wall", "-pthread")
@@ -49,7 +49,7 @@ class BuildFailure:
 
 
 def python3() -> str:
-    return sandbox.python3() if os.geteuid() == 0 else shutil.which("python3") or sys.executable
+    return walls.python3() if os.geteuid() == 0 else shutil.which("python3") or sys.executable
 
 
 def copy_submission(submission: Path, into: Path) -> None:
@@ -59,9 +59,9 @@ def copy_submission(submission: Path, into: Path) -> None:
 
 
 def _run(argv: list[str], cwd: Path) -> tuple[int, str]:
-    layers = sandbox.layers()
-    sandbox.give(cwd, layers.uid)
-    jail = sandbox.Jail(layers, DEFAULT, str(cwd), build=True)
+    layers = walls.layers()
+    walls.give(cwd, layers.uid)
+    jail = walls.Jail(layers, DEFAULT, str(cwd), build=True)
     # output to a file, not a pipe: a process the Makefile left in the background must
     # not keep the build waiting for an EOF
     with tempfile.TemporaryFile() as out:
@@ -76,7 +76,7 @@ def _run(argv: list[str], cwd: Path) -> tuple[int, str]:
             return 127, f"{argv[0]}: {exc.strerror}"
         finally:  # back to us: no later run of the program may change what is built
             procs.kill_uid(layers.uid)  # nor may a daemon the Makefile started
-            sandbox.give(cwd, os.getuid() if layers.uid is not None else None)
+            walls.give(cwd, os.getuid() if layers.uid is not None else None)
         out.seek(0)
         text = out.read(1 << 20).decode("utf-8", "replace")
     return proc.returncode, text

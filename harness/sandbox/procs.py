@@ -35,8 +35,8 @@ from pathlib import Path
 import pexpect
 import psutil
 
-from harness import limits as lim
-from harness.sandbox import Jail
+from harness.sandbox import limits as lim
+from harness.sandbox.walls import Jail
 from harness.transcript import Transcript
 
 _PR_SET_CHILD_SUBREAPER = 36

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.limits import DEFAULT, Limits
+from harness.sandbox.limits import DEFAULT, Limits
 
 BASE_UID = 3_000_000
 SLOTS = 256

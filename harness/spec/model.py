@@ -21,12 +21,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from harness import yamlsource
-from harness.limits import DEFAULT as DEFAULT_LIMITS
-from harness.limits import Limits
-from harness.stepbase import Regex, StepArgs, Text
-from harness.steps import STEPS, Accept, Listen, Repeat
-from harness.yamlsource import Located
+from harness.sandbox.limits import DEFAULT as DEFAULT_LIMITS
+from harness.sandbox.limits import Limits
+from harness.spec import yamlsource
+from harness.spec.stepbase import Regex, StepArgs, Text
+from harness.spec.steps import STEPS, Accept, Listen, Repeat
+from harness.spec.yamlsource import Located
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.spec import SpecDef
-from harness.steps import STEPS
+from harness.spec.model import SpecDef
+from harness.spec.steps import STEPS
 
 REF = "#/$defs/{model}"
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from harness.stepbase import (
+from harness.spec.stepbase import (
     Flags,
     Hex,
     Regex,
