@@ -8,7 +8,7 @@ Rules this module keeps:
 - The time limit stops a grader as Ctrl-C would (pytest tears down the student's
   programs and writes its results), then kills whatever is left of its process tree.
 - A gradebook score is the sum of the behaviour scores in that student's results.json,
-  without the behaviours whose status is `error` (as `platforms.total` counts them). A
+  without the behaviours whose status is `error` (as `platforms.common.total` counts them). A
   behaviour that was not graded is left blank, never 0.
 - The gradebook's columns come from the specs, so every shard has the same columns and
   merging the shards gives exactly the gradebook of a single run.

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from harness.options import Settings
-from harness.platforms import formats as platforms
+from harness.platforms import github, gradescope, prairielearn
 from harness.report import html as html_report
 from harness.report import text as text_report
 from harness.run.outcome import PROPERTY, Outcome
@@ -82,19 +82,19 @@ def write_all(dest: Destinations, outcomes: list[Outcome], submission: Path | No
     if dest.json is not None:
         write_json(dest.json, outcomes, submission, errors)
     if dest.gradescope is not None:
-        doc = platforms.gradescope(outcomes, seconds, errors)
+        doc = gradescope.results(outcomes, seconds, errors)
         _write(dest.gradescope, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     if dest.prairielearn is not None:
-        doc = platforms.prairielearn(outcomes, errors)
+        doc = prairielearn.results(outcomes, errors)
         _write(dest.prairielearn, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     if dest.html is not None:
         title = f"sockgrade: {submission}" if submission else "sockgrade"
         _write(dest.html, html_report.render_html(outcomes, title))
     if dest.classroom is not None:
-        _write(dest.classroom, platforms.classroom_payload(outcomes) + "\n")
+        _write(dest.classroom, github.classroom_payload(outcomes) + "\n")
     if dest.github_summary is not None:
         with open(dest.github_summary, "a", encoding="utf-8") as f:
-            f.write(platforms.job_summary(outcomes))
+            f.write(github.job_summary(outcomes))
 
 
 class ResultsCollector:
@@ -118,7 +118,7 @@ class ResultsCollector:
         terminalreporter.section("sockgrade")
         terminalreporter.write_line(text_report.score_table(list(self.outcomes.values())))
         if self.settings.github:
-            for line in platforms.github_annotations(list(self.outcomes.values())):
+            for line in github.workflow_commands(list(self.outcomes.values())):
                 terminalreporter.write_line(line)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

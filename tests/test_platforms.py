@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from conftest import ROOT, needs_netns, sockgrade
 
-from harness.platforms import formats as platforms
+from harness.platforms import github, gradescope, prairielearn
 from harness.run.outcome import Outcome
 from harness.transcript import Check
 
@@ -57,25 +57,25 @@ def valid_gradescope(doc: dict[str, Any]) -> None:
 
 def test_gradescope_documents_validate_and_never_charge_grader_errors() -> None:
     outcomes = [outcome("passed"), outcome("failed"), outcome("error")]
-    doc = platforms.gradescope(outcomes, 12.3)
+    doc = gradescope.results(outcomes, 12.3)
     valid_gradescope(doc)
     assert doc["score"] == 1.0
     assert [t["status"] for t in doc["tests"]] == ["passed", "failed", "failed"]
     errored = doc["tests"][2]
     assert errored["max_score"] == 0.0 and "not counted" in errored["name"]
     assert "expected: 'hi'" in doc["tests"][1]["output"]
-    valid_gradescope(platforms.gradescope([], 0, ["specs/x.yaml:3: unknown step"]))
+    valid_gradescope(gradescope.results([], 0, ["specs/x.yaml:3: unknown step"]))
 
 
 def test_prairielearn_score_is_a_fraction_and_errors_are_not_gradable() -> None:
-    doc = platforms.prairielearn([outcome("passed"), outcome("failed"), outcome("error")])
+    doc = prairielearn.results([outcome("passed"), outcome("failed"), outcome("error")])
     assert doc["gradable"] is True and doc["score"] == 0.5
     assert [t["max_points"] for t in doc["tests"]] == [1.0, 1.0, 0.0]
-    assert platforms.prairielearn([], ["boom"])["gradable"] is False
+    assert prairielearn.results([], ["boom"])["gradable"] is False
 
 
 def test_classroom_payload_is_what_the_grading_reporter_decodes() -> None:
-    payload = platforms.classroom_payload([outcome("passed"), outcome("failed")])
+    payload = github.classroom_payload([outcome("passed"), outcome("failed")])
     doc = json.loads(base64.b64decode(payload))
     assert doc["version"] == 1 and doc["status"] == "fail" and doc["max_score"] == 2.0
     assert [(t["status"], t["score"]) for t in doc["tests"]] == [("pass", 1.0), ("fail", 0.0)]
@@ -83,23 +83,23 @@ def test_classroom_payload_is_what_the_grading_reporter_decodes() -> None:
 
 def test_student_output_cannot_inject_workflow_commands() -> None:
     evil = "ok\n::set-output name=score::100\r\n::add-mask::x %0A"
-    lines = platforms.github_annotations([outcome("failed", actual=evil)])
+    lines = github.workflow_commands([outcome("failed", actual=evil)])
     assert len(lines) == 1 and lines[0].startswith("::error file=specs/echo_server.yaml,line=7")
     assert "\n" not in lines[0] and "\r" not in lines[0]
     assert "%0A::set-output" in lines[0] and "%250A" in lines[0]
-    summary = platforms.job_summary([outcome("failed", actual=evil + " | <script>")])
+    summary = github.job_summary([outcome("failed", actual=evil + " | <script>")])
     assert not any(line.startswith("::") for line in summary.splitlines())
     assert "<script>" not in summary and "\\|" in summary
 
 
 def test_hidden_details_never_reach_student_facing_outputs() -> None:
     hidden = outcome("failed", visibility="hidden", actual="the secret payload")
-    assert platforms.github_annotations([hidden]) == []
-    assert "secret" not in platforms.job_summary([hidden])
-    assert "secret" not in json.dumps(platforms.prairielearn([hidden]))
-    assert "secret" not in base64.b64decode(platforms.classroom_payload([hidden])).decode()
+    assert github.workflow_commands([hidden]) == []
+    assert "secret" not in github.job_summary([hidden])
+    assert "secret" not in json.dumps(prairielearn.results([hidden]))
+    assert "secret" not in base64.b64decode(github.classroom_payload([hidden])).decode()
     # Gradescope hides the whole test from students itself: there the details may go
-    assert platforms.gradescope([hidden], 1)["tests"][0]["visibility"] == "hidden"
+    assert gradescope.results([hidden], 1)["tests"][0]["visibility"] == "hidden"
 
 
 @needs_netns
@@ -169,22 +169,35 @@ def test_gradescope_zip_runs_like_gradescope_and_writes_valid_results(tmp_path: 
         modes = {i.filename: i.external_attr >> 16 for i in z.infolist()}
     assert {"setup.sh", "run_autograder", "specs/echo_server.yaml"} <= set(names)
     assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
-    # setup.sh would pip-install the source into /autograder/venv: stand in for that with
-    # a `sockgrade` that runs the unpacked source itself
+    # setup.sh pip-installs the source into /autograder/venv: install it the same way
+    # (not editable, so every subpackage and locale file must be in the package data),
+    # into a folder of its own, beside the dependencies this test already has
+    site = root / "site"
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+                          "--target", str(site), str(root / "source")],
+                         capture_output=True, text=True)
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    assert (site / "harness" / "locale" / "ko.po").is_file()
     venv_bin = root / "venv" / "bin"
     venv_bin.mkdir(parents=True)
     (venv_bin / "sockgrade").write_text(
-        f"#!/bin/sh\ncd {root / 'source'} && exec {sys.executable} -m harness \"$@\"\n")
+        f"#!/bin/sh\nPYTHONPATH={site} exec {sys.executable} -m harness \"$@\"\n")
     (venv_bin / "sockgrade").chmod(0o755)
+    imported = subprocess.run([sys.executable, "-c", "import harness; print(harness.__file__)"],
+                              capture_output=True, text=True, cwd=tmp_path,
+                              env={**os.environ, "PYTHONPATH": str(site)})
+    assert imported.stdout.startswith(str(site)), imported.stdout + imported.stderr
     shutil.copytree(ROOT / "tests/programs/echo_server/mut_never_closes", root / "submission")
     script = (root / "source" / "run_autograder").read_text().replace("/autograder",
                                                                       str(root))
+    # in Korean: the installed package carries its translations
     run = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(root / "source")})
+                         env={**os.environ, "SOCKGRADE_LANG": "ko"})
     assert run.returncode == 0, run.stdout + run.stderr
     doc = json.loads((root / "results" / "results.json").read_text())
     valid_gradescope(doc)
     assert doc["score"] == 7.0 and len(doc["tests"]) == 8
+    assert "통과" in doc["output"], doc["output"]
 
 
 def test_workflow_templates_are_valid_yaml_and_wire_the_reporter() -> None:

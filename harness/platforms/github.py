@@ -1,0 +1,96 @@
+"""GitHub: Classroom's grading-reporter payload, Actions' annotations and job summary.
+
+Rules this module keeps:
+- Each output follows its documented format: the reporter's base64 JSON, the
+  `::error file=,line=,title=::` workflow command, Markdown for the step summary.
+- Nothing a student's program printed can become a workflow command: annotation text is
+  escaped as GitHub documents, and summary text is Markdown-escaped.
+- Hidden behaviours show their score alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+
+from harness.i18n import _
+from harness.platforms.common import not_counted, student_text, total
+from harness.run.outcome import Outcome
+from harness.textutil import safe
+
+
+def classroom_payload(outcomes: Sequence[Outcome]) -> str:
+    """The base64 JSON that GitHub Classroom's grading reporter reads from a runner."""
+    status = "error" if any(o.status == "error" for o in outcomes) else (
+        "pass" if all(o.status == "passed" for o in outcomes) else "fail")
+    _, most = total(outcomes)
+    doc = {
+        "version": 1, "status": status, "max_score": most,
+        "tests": [{
+            "name": f"{o.assignment}: {o.title}",
+            "status": {"passed": "pass", "failed": "fail"}.get(o.status, "error"),
+            "score": 0.0 if o.status == "error" else o.score,
+            "message": _one_line(student_text(o)) if o.status != "passed" else "",
+            "line_no": 0, "execution_time": "",
+        } for o in outcomes],
+    }
+    return base64.b64encode(json.dumps(doc).encode()).decode()
+
+
+def _one_line(text: str) -> str:
+    first = text.splitlines()[:4]
+    return " / ".join(x.strip() for x in first)
+
+
+def escape_data(text: str) -> str:
+    """GitHub's escaping of a workflow command's message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def workflow_commands(outcomes: Sequence[Outcome]) -> list[str]:
+    """`::error file=...,line=...::...` for each failed visible behaviour."""
+    out = []
+    for o in outcomes:
+        check = o.failed_check()
+        if o.status != "failed" or o.visibility == "hidden" or check is None:
+            continue
+        message = f"{check.description}: {check.actual}"
+        if check.hint:
+            message += _(" (hint: {hint})").format(hint=check.hint)
+        props = (f"file={escape_property(o.spec)},line={check.line},"
+                 f"title={escape_property(o.assignment + '.' + o.behaviour)}")
+        out.append(f"::error {props}::{escape_data(safe(message))}")
+    return out
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return safe(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;") \
+        .replace(">", "&gt;").replace("`", "'")
+
+
+def job_summary(outcomes: Sequence[Outcome]) -> str:
+    """Markdown for $GITHUB_STEP_SUMMARY."""
+    score, most = total(outcomes)
+    rows = ["## sockgrade", "", "**" + _("Score: {got}/{total}").format(
+        got=f"{score:g}", total=f"{most:g}") + "**", "",
+            "| | " + " | ".join((_("behaviour"), _("points"), _("why"))) + " |",
+            "|---|---|---|---|"]
+    for o in outcomes:
+        mark = {"passed": "✅", "failed": "❌"}.get(o.status, "⚠️")
+        check = o.failed_check()
+        why = ""
+        if o.status == "error":
+            why = not_counted()
+        elif o.status == "failed" and o.visibility == "hidden":
+            why = _("hidden test")
+        elif o.status == "failed" and check is not None:
+            why = f"{check.description}: {check.actual}"
+        rows.append(f"| {mark} | {_md(o.assignment + '.' + o.behaviour)} | "
+                    f"{o.score:g}/{o.max_score:g} | {_md(why)[:300]} |")
+    return "\n".join(rows) + "\n"
