@@ -24,15 +24,31 @@ EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def default_specs_dir() -> Path:
-    """./specs if there is one, else the specs/ beside the package (a source checkout)."""
+    """./specs if there is one, else the catalog shipped in the package (an install:
+    harness/specs), else the specs/ beside the package (a source checkout)."""
     here = Path("specs")
     if here.is_dir():
         return here
-    return Path(__file__).resolve().parent.parent / "specs"
+    package = Path(__file__).resolve().parent
+    for d in (package / "specs", package.parent / "specs"):
+        if d.is_dir():
+            return d
+    return here  # the error then names ./specs
+
+
+def _spec_path(given: str) -> Path:
+    """A path as given, or a bare name of the catalog (`echo_server`) when no such file is
+    here: what a student types after reading the assignment's name."""
+    p = Path(given)
+    if not p.exists() and "/" not in given and p.suffix not in (".yaml", ".yml"):
+        named = default_specs_dir() / f"{given}.yaml"
+        if named.is_file():
+            return named
+    return p
 
 
 def spec_files(given: list[str]) -> list[Path]:
-    paths = [Path(p) for p in given] or [default_specs_dir()]
+    paths = [_spec_path(p) for p in given] or [default_specs_dir()]
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
@@ -47,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="grade a submission directory against specs")
     check.add_argument("submission", help="directory holding the student's programs")
-    check.add_argument("specs", nargs="*", help="spec files or directories (default: specs/)")
+    check.add_argument("specs", nargs="*", help="spec files, directories or catalog names "
+                       "such as echo_server (default: specs/)")
     check.add_argument("--json", metavar="FILE", help="write per-behaviour results as JSON")
     check.add_argument("--slow", metavar="FACTOR", help="multiply every time-out (default 1)")
     check.add_argument("--isolation", choices=("auto", "netns", "host"), default=None)
@@ -71,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     gz.add_argument("out", help="the zip file to write")
     gz.add_argument("specs", nargs="+", help="spec files to grade (hidden behaviours included)")
     lst = sub.add_parser("list", help="print the catalog: assignment, spec, behaviours, points")
-    lst.add_argument("specs", nargs="*", help="spec files or directories (default: specs/)")
+    lst.add_argument("specs", nargs="*", help="spec files, directories or catalog names "
+                       "such as echo_server (default: specs/)")
     lst.add_argument("--lang", choices=i18n.LANGS, help="language of the titles")
     batch.add_parsers(sub)
     return ap

@@ -129,3 +129,12 @@ def test_modules_stay_small() -> None:
     big = [f"{p.relative_to(ROOT)}: {n} lines" for p in sorted((ROOT / "harness").rglob("*.py"))
            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 430]
     assert not big, "split these modules:\n" + "\n".join(big)
+
+
+def test_every_harness_folder_is_a_package_the_wheel_ships() -> None:
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    folders = {_module_name(p) for p in (ROOT / "harness").rglob("__init__.py")}
+    assert folders <= listed, f"add to pyproject's packages: {sorted(folders - listed)}"

@@ -197,7 +197,9 @@ def _walls(spec: Spec, config: RunConfig,
         said.append(cg.describe())
     except (cgroup.CgroupUnavailable, OSError) as exc:
         said.append("child subreaper (no cgroup: " + str(exc) + ")")
-    root = Path(__file__).resolve().parents[2]  # harness/run/runner.py -> the checkout
+    # the harness itself: the whole checkout when run from one, else the package
+    package = Path(__file__).resolve().parents[1]
+    root = package.parent if (package.parent / "pyproject.toml").is_file() else package
     hide = walls.hideable([root, spec.path.resolve().parent, *config.hide],
                           keep=[workdir, Path(walls.python3())])
     said += [f"skipped: {s}" for s in layers.skipped]
