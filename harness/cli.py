@@ -80,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="write a self-contained HTML report with ladder diagrams")
     check.add_argument("--classroom", metavar="FILE",
                        help="write GitHub Classroom's grading-reporter payload")
+    check.add_argument("--junit", metavar="FILE",
+                       help="write JUnit XML (a test per behaviour) for CI systems")
     check.add_argument("--lang", choices=i18n.LANGS,
                        help="language of the report: en or ko (default: from the locale)")
     check.add_argument("-v", "--verbose", action="store_true")
@@ -135,7 +137,8 @@ def _write_error_results(args: argparse.Namespace, submission: Path, errors: lis
         return Path(value) if value else None
 
     write_all(Destinations(path(args.json), path(args.gradescope), path(args.prairielearn),
-                           path(args.classroom), path(args.html)), [], submission, errors, 0.0)
+                           path(args.classroom), path(args.html), junit=path(args.junit)),
+              [], submission, errors, 0.0)
 
 
 def _only_grader_errors(results: Path) -> bool:
@@ -164,7 +167,7 @@ def _run_pytest(args: argparse.Namespace, files: list[Path], submission: Path,
         argv.append("--sockgrade-all=yes")
     for flag, value in (("json", results), ("slow", args.slow),
                         ("gradescope", args.gradescope), ("prairielearn", args.prairielearn),
-                        ("classroom", args.classroom), ("html", args.html),
+                        ("classroom", args.classroom), ("html", args.html), ("junit", args.junit),
                         ("isolation", args.isolation), ("artifacts", args.artifacts),
                         ("lang", args.lang)):
         if value is not None:

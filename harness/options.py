@@ -89,6 +89,8 @@ OPTIONS = (
            _path, None),
     Option("classroom", "write GitHub Classroom's grading-reporter payload (base64) to this "
            "file", _path, None),
+    Option("junit", "write JUnit XML (xunit2: a test per behaviour, grader errors as <error>) "
+           "to this file", _path, None),
     Option("lang", "language of student-facing messages: en or ko (default: from LC_ALL, "
            "LC_MESSAGES or LANG)", _choice(*i18n.LANGS), None, "SOCKGRADE_LANG"),
     Option("github", "GitHub Actions output: job summary and error annotations (yes/no; "
@@ -110,6 +112,7 @@ class Settings:
     prairielearn: Path | None
     html: Path | None
     classroom: Path | None
+    junit: Path | None
     lang: str | None
     github: bool
 

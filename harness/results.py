@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from harness.options import Settings
-from harness.platforms import github, gradescope, prairielearn
+from harness.platforms import github, gradescope, junit, prairielearn
 from harness.report import html as html_report
 from harness.report import text as text_report
 from harness.run.outcome import PROPERTY, Outcome
@@ -74,6 +74,7 @@ class Destinations:
     classroom: Path | None = None
     html: Path | None = None
     github_summary: Path | None = None  # $GITHUB_STEP_SUMMARY, appended to
+    junit: Path | None = None
 
 
 def write_all(dest: Destinations, outcomes: list[Outcome], submission: Path | None,
@@ -92,6 +93,8 @@ def write_all(dest: Destinations, outcomes: list[Outcome], submission: Path | No
         _write(dest.html, html_report.render_html(outcomes, title))
     if dest.classroom is not None:
         _write(dest.classroom, github.classroom_payload(outcomes) + "\n")
+    if dest.junit is not None:
+        _write(dest.junit, junit.junit_xml(outcomes))
     if dest.github_summary is not None:
         with open(dest.github_summary, "a", encoding="utf-8") as f:
             f.write(github.job_summary(outcomes))
@@ -104,11 +107,17 @@ class ResultsCollector:
         self.collect_errors: list[str] = []
         self.started = time.monotonic()
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" or report.failed:
             o = outcome_of(report)
             if o is not None and (report.nodeid not in self.outcomes or o.status != "passed"):
                 self.outcomes.setdefault(report.nodeid, o)
+        if report.when == "teardown":
+            # ours are read by now; pytest's --junitxml would write them into each
+            # <testcase> as <properties> (not xunit2) holding a dict dump of the outcome
+            report.user_properties = [(k, v) for k, v in report.user_properties
+                                      if k not in (PROPERTY, META)]
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -125,6 +134,6 @@ class ResultsCollector:
         s = self.settings
         summary = os.environ.get("GITHUB_STEP_SUMMARY") if s.github else None
         dest = Destinations(s.json, s.gradescope, s.prairielearn, s.classroom, s.html,
-                            Path(summary) if summary else None)
+                            Path(summary) if summary else None, s.junit)
         write_all(dest, list(self.outcomes.values()), s.submission, self.collect_errors,
                   time.monotonic() - self.started)
