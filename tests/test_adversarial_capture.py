@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from conftest import ROOT, needs_netns, sockgrade
 from test_adversarial import PROGRAMS, needs_walls, running
@@ -31,7 +32,9 @@ def grade(tmp_path: Path, ids: list[str]) -> Any:
     return sockgrade(tmp_path, str(PROGRAMS), str(spec), "--all", timeout=240)
 
 
-def test_a_flood_before_a_reset_never_passes_none_rst(tmp_path: Path) -> None:
+def test_a_flood_before_a_reset_never_passes_none_rst(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOCKGRADE_KEEP_PCAP", "never")  # the flood's pcaps: 100 MB each
     graded = grade(tmp_path, ["flood_rst"])
     b = graded.behaviour("flood_rst")
     assert b["status"] in ("failed", "error"), graded.out[-3000:]
