@@ -63,14 +63,24 @@ def _free() -> tuple[tuple[int, int], ...]:
 
 
 def _suites(own: Path) -> tuple[tuple[int, int], ...]:
-    """Disk used under `own` and under every other suite's directory beside it."""
+    """Disk used under `own` and under every other suite's directory beside it. Walked
+    with a stack of its own: a hostile program's 3000-deep tree is no recursion limit."""
     used: dict[int, int] = {}
-    for top in {own, *own.parent.glob("sockgrade-suite-*")}:
-        for where, _dirs, files in os.walk(top):  # a directory going away is skipped
-            for name in files:
+    todo = [str(own), *map(str, own.parent.glob("sockgrade-suite-*"))]
+    done = set()
+    while todo:
+        top = todo.pop()
+        if top in done:
+            continue
+        done.add(top)
+        with contextlib.suppress(OSError), os.scandir(top) as it:  # one going away: skipped
+            for e in it:
                 with contextlib.suppress(OSError):
-                    st = os.lstat(os.path.join(where, name))
-                    used[st.st_dev] = used.get(st.st_dev, 0) + st.st_blocks * 512
+                    if e.is_dir(follow_symlinks=False):
+                        todo.append(e.path)
+                    else:
+                        st = e.stat(follow_symlinks=False)
+                        used[st.st_dev] = used.get(st.st_dev, 0) + st.st_blocks * 512
     return tuple(sorted(used.items()))
 
 
