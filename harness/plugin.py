@@ -4,7 +4,8 @@ Rules this module keeps:
 - Nothing happens unless a submission is given (`--sockgrade-submission`): the plugin
   is installed for every pytest run on the machine and must stay out of their way.
 - A spec error is a collection error whose text is `file:line: message`.
-- Each behaviour is one Item guarded by pytest-timeout; its Outcome rides in
+- Each behaviour is one Item guarded by pytest-timeout (time for two runs where the
+  runner may run it again: packet checks); its Outcome rides in
   `item.user_properties`, so reporters work the same under pytest-xdist.
 - Reporters are plugin objects registered in pytest_configure (as junitxml does).
 """
@@ -127,6 +128,10 @@ def _budget(todo: tuple[Step, ...], slow: float) -> float:
     return total
 
 
+def _judges_packets(todo: tuple[Step, ...]) -> bool:
+    return any(s.kind == "expect_packets" or _judges_packets(s.children) for s in todo)
+
+
 def _kept_from_programs(s: options.Settings) -> tuple[Path, ...]:
     """The submission's original and where results go: not for the program's eyes."""
     outs = (s.json, s.gradescope, s.prairielearn, s.html, s.classroom, s.artifacts)
@@ -140,8 +145,10 @@ class BehaviourItem(pytest.Item):
         self.spec = spec
         self.behaviour = behaviour
         settings = self.config.stash[SETTINGS]
-        self.add_marker(pytest.mark.timeout(
-            BUILD_BUDGET + _budget(behaviour.steps, settings.slow), method="signal"))
+        budget = _budget(behaviour.steps, settings.slow)
+        if _judges_packets(behaviour.steps):  # a capture that missed packets: run twice
+            budget *= 2
+        self.add_marker(pytest.mark.timeout(BUILD_BUDGET + budget, method="signal"))
         self.user_properties.append((META, {
             "spec": str(spec.path), "assignment": spec.assignment, "behaviour": behaviour.id,
             "title": behaviour.title, "points": behaviour.points,

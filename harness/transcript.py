@@ -76,12 +76,16 @@ class Check:
     hint: str = ""
     skipped: str = ""  # why it could not be checked here (then `passed` is True)
     points: float = 0.0  # partial credit this check earns when it passes
+    # why the evidence could not decide (e.g. a capture that missed packets): then
+    # `passed` is False, yet it is the grader's shortfall, never the student's failure
+    unjudged: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
             "line": self.line, "step": self.step, "description": self.description,
             "passed": self.passed, "expected": self.expected, "actual": self.actual,
             "hint": self.hint, "skipped": self.skipped, "points": self.points,
+            "unjudged": self.unjudged,
         }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import host_leftovers
 import pytest
 
 from harness.sandbox import cgroup, netns, walls
@@ -106,8 +107,8 @@ def _free_slot_uids() -> set[int]:
 
 
 def _sandbox_leftovers() -> list[str]:
-    """Anything of a slot uid no grader holds: processes, SysV IPC, /tmp and /dev/shm
-    entries; and cgroups of graders that have ended."""
+    """Anything of a slot uid no grader holds: processes, SysV IPC, /tmp entries; and
+    cgroups of graders that have ended."""
     free = _free_slot_uids()
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -124,7 +125,7 @@ def _sandbox_leftovers() -> list[str]:
             continue
         col = head.split().index("uid")
         found += [f"SysV {kind} {r.split()[1]}" for r in rows if int(r.split()[col]) in free]
-    for d in (Path("/tmp"), Path("/dev/shm")):
+    for d in (Path("/tmp"),):  # /dev/shm and /var/tmp: host_leftovers
         with contextlib.suppress(OSError):
             found += [f"file {p}" for p in d.iterdir() if p.lstat().st_uid in free]
     for cg in cgroup.leftovers():
@@ -134,13 +135,25 @@ def _sandbox_leftovers() -> list[str]:
     return found
 
 
+HOST_BEFORE: list[host_leftovers.Snapshot] = []  # the host as the session found it
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput") and os.geteuid() == 0:
+        HOST_BEFORE.append(host_leftovers.snapshot(SUITE_TMP))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """The suite's own leftover check: no student process, no named namespace remains."""
+    """The suite's own leftover check: no student process, no named namespace remains,
+    and nothing new on the host (tests/host_leftovers.py)."""
     if hasattr(session.config, "workerinput"):
         return  # the controller checks once, after every worker has finished
     problems = [f"process left running: {p}" for p in _our_leftovers()]
     problems += [f"temporary directory left: {d}" for d in _stray_dirs()]
     problems += [f"sandbox leftover: {x}" for x in _sandbox_leftovers()]
+    if HOST_BEFORE:
+        problems += [f"host leftover: {x}" for x in host_leftovers.leftovers(
+            HOST_BEFORE[0], _free_slot_uids(), SUITE_TMP)]
     netns_dir = Path("/var/run/netns")
     if netns_dir.is_dir() and any(netns_dir.iterdir()):
         problems.append(f"network namespaces left: {sorted(os.listdir(netns_dir))}")

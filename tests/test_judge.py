@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from harness.judge import ipc as judge_ipc
-from harness.judge import stream
+from harness.judge import packets, stream
 from harness.judge.stream import Output, Received
 from harness.spec import steps
 from harness.transcript import Check, Frame
@@ -330,7 +330,7 @@ def test_frame_has_flags_with_dot_as_ack() -> None:
 
 def test_some_fin_from_program_passes() -> None:
     args = packets_step({"some": {"from": "program", "flags": "F"}})
-    check = stream.packets(12, args, HANDSHAKE + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT)
+    check = packets.packets(12, args, HANDSHAKE + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT)
     assert check.passed
     assert check.description == "packets on c1: a packet FIN from the program"
 
@@ -338,7 +338,7 @@ def test_some_fin_from_program_passes() -> None:
 def test_some_fin_from_program_fails_when_only_the_harness_sent_fin() -> None:
     args = packets_step({"some": {"from": "program", "flags": "F"}})
     frames = [*HANDSHAKE, CLOSE_BY_HARNESS_FIRST[0], *RESET_BY_PROGRAM]
-    assert_failed(stream.packets(12, args, frames, HARNESS_PORT),
+    assert_failed(packets.packets(12, args, frames, HARNESS_PORT),
                   "no packet FIN from the program was captured")
 
 
@@ -346,30 +346,30 @@ def test_sender_is_decided_by_the_harness_port() -> None:
     fin = frame(0, "F.", from_program=True)
     by_program = steps.PacketPattern.model_validate({"from": "program", "flags": "F"})
     by_harness = steps.PacketPattern.model_validate({"from": "harness", "flags": "F"})
-    assert stream.matches(by_program, fin, HARNESS_PORT)
-    assert not stream.matches(by_harness, fin, HARNESS_PORT)
+    assert packets.matches(by_program, fin, HARNESS_PORT)
+    assert not packets.matches(by_harness, fin, HARNESS_PORT)
     # the same frame seen with the other port as the harness's
-    assert stream.matches(by_harness, fin, PROGRAM_PORT)
-    assert not stream.matches(by_program, fin, PROGRAM_PORT)
+    assert packets.matches(by_harness, fin, PROGRAM_PORT)
+    assert not packets.matches(by_program, fin, PROGRAM_PORT)
 
 
 def test_none_rst_passes_without_reset() -> None:
     args = packets_step({"none": {"flags": "R"}})
-    assert stream.packets(12, args, HANDSHAKE + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT).passed
+    assert packets.packets(12, args, HANDSHAKE + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT).passed
 
 
 def test_none_rst_fails_naming_the_time_of_the_reset() -> None:
     args = packets_step({"none": {"flags": "R"}})
-    check = stream.packets(12, args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT)
+    check = packets.packets(12, args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT)
     assert_failed(check, "no packet RST", "a packet RST was captured at 0.250 s")
 
 
 def test_several_rules_report_every_failure() -> None:
     args = packets_step({"some": {"from": "program", "flags": "F"}}, {"none": {"flags": "R"}})
-    check = stream.packets(12, args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT)
+    check = packets.packets(12, args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT)
     assert_failed(check, "no packet FIN from the program was captured",
                   "a packet RST was captured")
-    assert stream.packet_failures(args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT) == [
+    assert packets.packet_failures(args, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT) == [
         "no packet FIN from the program was captured",
         "a packet RST was captured at 0.250 s",
     ]
@@ -379,47 +379,85 @@ ORDER = {"order": [{"from": "harness", "flags": "F"}, {"from": "program", "flags
 
 
 def test_order_passes_when_packets_come_in_order() -> None:
-    check = stream.packets(12, packets_step(ORDER), HANDSHAKE + CLOSE_BY_HARNESS_FIRST,
-                          HARNESS_PORT)
+    check = packets.packets(12, packets_step(ORDER), HANDSHAKE + CLOSE_BY_HARNESS_FIRST,
+                            HARNESS_PORT)
     assert check.passed
     assert "in order: FIN from the harness, then FIN from the program" in check.description
 
 
 def test_order_fails_when_packets_come_the_other_way_round() -> None:
     swapped = [CLOSE_BY_HARNESS_FIRST[1], CLOSE_BY_HARNESS_FIRST[0]]
-    check = stream.packets(12, packets_step(ORDER), HANDSHAKE + swapped, HARNESS_PORT)
+    check = packets.packets(12, packets_step(ORDER), HANDSHAKE + swapped, HARNESS_PORT)
     assert_failed(check, "no packet FIN from the program after FIN from the harness")
 
 
 def test_order_fails_on_the_first_missing_packet() -> None:
-    check = stream.packets(12, packets_step(ORDER), HANDSHAKE, HARNESS_PORT)
+    check = packets.packets(12, packets_step(ORDER), HANDSHAKE, HARNESS_PORT)
     assert_failed(check, "no packet FIN from the harness was captured")
     assert " after " not in check.actual
 
 
 def test_payload_and_data_patterns() -> None:
     args = packets_step({"some": {"from": "program", "data": True, "payload": "hi\n"}})
-    assert stream.packets(12, args, HANDSHAKE, HARNESS_PORT).passed
+    assert packets.packets(12, args, HANDSHAKE, HARNESS_PORT).passed
     args = packets_step({"some": {"from": "program", "payload": "bye"}})
-    assert_failed(stream.packets(12, args, HANDSHAKE, HARNESS_PORT),
+    assert_failed(packets.packets(12, args, HANDSHAKE, HARNESS_PORT),
                   "no packet carrying 'bye' from the program")
     no_data = packets_step({"none": {"from": "program", "data": False, "flags": "S"}})
-    assert_failed(stream.packets(12, no_data, HANDSHAKE, HARNESS_PORT),
+    assert_failed(packets.packets(12, no_data, HANDSHAKE, HARNESS_PORT),
                   "a packet SYN without data from the program was captured at 0.001 s")
 
 
 def test_urgent_pointer() -> None:
     urgent = frame(0.5, "PU.", from_program=False, payload=b"abc!", urg_ptr=4)
     args = packets_step({"some": {"from": "harness", "flags": "U", "urg_ptr": 4}})
-    assert stream.packets(12, args, [*HANDSHAKE, urgent], HARNESS_PORT).passed
+    assert packets.packets(12, args, [*HANDSHAKE, urgent], HARNESS_PORT).passed
     wrong = packets_step({"some": {"flags": "U", "urg_ptr": 3}})
-    assert_failed(stream.packets(12, wrong, [*HANDSHAKE, urgent], HARNESS_PORT),
+    assert_failed(packets.packets(12, wrong, [*HANDSHAKE, urgent], HARNESS_PORT),
                   "no packet URG urgent pointer 3 was captured")
+
+
+def assert_unjudged(check: Check, missed: int) -> None:
+    assert not check.passed and check.unjudged, check
+    assert check.unjudged == f"the packet capture missed {missed} packets"
+    assert check.actual == f"could not be judged: {check.unjudged}"
+
+
+def test_a_capture_that_missed_packets_cannot_prove_a_packet_absent() -> None:
+    """The flood attack: the RST was among the packets the capture lost."""
+    none_rst = packets_step({"none": {"flags": "R"}})
+    clean = HANDSHAKE + CLOSE_BY_HARNESS_FIRST
+    assert packets.packets(12, none_rst, clean, HARNESS_PORT).passed
+    assert_unjudged(packets.packets(12, none_rst, clean, HARNESS_PORT, missed=3595), 3595)
+    # a reset that was captured is proof whatever else was lost: the student's failure
+    seen = packets.packets(12, none_rst, HANDSHAKE + RESET_BY_PROGRAM, HARNESS_PORT, missed=7)
+    assert_failed(seen, "no packet RST", "a packet RST was captured at 0.250 s")
+    assert not seen.unjudged
+
+
+def test_a_capture_that_missed_packets_still_proves_what_it_holds() -> None:
+    some_fin = packets_step({"some": {"from": "program", "flags": "F"}})
+    clean = HANDSHAKE + CLOSE_BY_HARNESS_FIRST
+    assert packets.packets(12, some_fin, clean, HARNESS_PORT, missed=1).passed
+    assert packets.packets(12, packets_step(ORDER), clean, HARNESS_PORT, missed=1).passed
+    # what is not there may be among the lost: neither a pass nor a failure
+    assert_unjudged(packets.packets(12, some_fin, HANDSHAKE, HARNESS_PORT, missed=1), 1)
+    swapped = HANDSHAKE + [CLOSE_BY_HARNESS_FIRST[1], CLOSE_BY_HARNESS_FIRST[0]]
+    assert_unjudged(packets.packets(12, packets_step(ORDER), swapped, HARNESS_PORT,
+                                    missed=2), 2)
+    # one rule proven, the other not: the check as a whole is not judged
+    both = packets_step({"some": {"from": "program", "flags": "F"}}, {"none": {"flags": "R"}})
+    assert_unjudged(packets.packets(12, both, clean, HARNESS_PORT, missed=4), 4)
+    # a forbidden packet that was captured decides it even when another rule cannot
+    worst = HANDSHAKE + RESET_BY_PROGRAM
+    failed = packets.packets(12, both, worst, HARNESS_PORT, missed=4)
+    assert not failed.passed and not failed.unjudged
+    assert failed.actual == "a packet RST was captured at 0.250 s"
 
 
 def test_describe_pattern() -> None:
     def describe(p: dict[str, Any]) -> str:
-        return stream.describe_pattern(steps.PacketPattern.model_validate(p))
+        return packets.describe_pattern(steps.PacketPattern.model_validate(p))
 
     assert describe({}) == "any packet"
     assert describe({"flags": "FA"}) == "FIN+ACK"

@@ -40,3 +40,39 @@ def test_a_namespace_has_a_small_hash_table_and_the_shared_tables_limits() -> No
     assert [syn, tw] == plain[1:]
     assert seen
     assert netns.current_inode() != ns.inode
+
+
+@needs_netns
+def test_a_full_loopback_frame_is_captured_and_written_whole(tmp_path: Path) -> None:
+    """Loopback's MTU is 65536: an IPv6 datagram that fills it is a 65550-byte frame
+    (with the Ethernet header). scapy reads and writes 65535 bytes by default and says
+    nothing; the capture must keep the frame whole, in memory and in the pcap."""
+    import struct
+    import time
+
+    from harness.run.capture import Capture
+
+    ns = netns.NetNamespace()
+    try:
+        cap = Capture(time.time())
+        try:
+            with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as rx, \
+                    socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as tx:
+                rx.bind(("::1", 0))
+                tx.sendto(b"z" * (65536 - 40 - 8), rx.getsockname())
+            assert cap.sync()
+            missed = cap.missed()
+        finally:
+            cap.stop()
+        frames = cap.frames()
+        cap.save(tmp_path / "full.pcap")
+    finally:
+        ns.leave()
+    assert (missed, cap.truncated) == (0, 0)
+    assert [len(f.payload) for f in frames] == [65536 - 48]
+    raw = (tmp_path / "full.pcap").read_bytes()
+    snaplen = struct.unpack("=I", raw[16:20])[0]
+    caplen, wirelen = struct.unpack("=II", raw[24 + 8:24 + 16])
+    assert snaplen >= 65536 + 14
+    assert caplen == wirelen == 65536 + 14
+    assert len(raw) == 24 + 16 + caplen  # one record, all of it

@@ -6,7 +6,7 @@ Rules this module keeps:
   tested with made-up observations.
 - A failed check says, in the student's terms, what was expected and what happened,
   and where it can, what in the program causes that. The spec's `hint` is added as is.
-- The runner waits using the same predicates (`data_ok`, `packet_rules_ok`, ...) that
+- The runner waits using the same predicates (`data_ok`, `packets.packet_failures`, ...) that
   decide the verdict, so waiting and judging can never disagree.
 """
 
@@ -19,17 +19,9 @@ from dataclasses import dataclass
 from harness.i18n import _
 from harness.sandbox.limits import wall_limit
 from harness.spec.stepbase import StepArgs
-from harness.spec.steps import (
-    Count,
-    ExpectData,
-    ExpectPackets,
-    ExpectProcesses,
-    PacketPattern,
-)
+from harness.spec.steps import Count, ExpectData, ExpectProcesses
 from harness.textutil import preview
-from harness.transcript import Check, Frame
-
-FLAG_NAMES = {"S": "SYN", "F": "FIN", "R": "RST", "P": "PSH", "A": "ACK", ".": "ACK", "U": "URG"}
+from harness.transcript import Check
 
 
 def _ok(line: int, step: str, description: str, args: StepArgs | None = None) -> Check:
@@ -231,100 +223,6 @@ def _ended(status: str, killed: bool) -> str:
     if killed:
         return _("it was {status}").format(status=status)
     return _("it {status}").format(status=status)
-
-
-# ---- packets ----------------------------------------------------------------------
-
-
-def describe_pattern(p: PacketPattern) -> str:
-    parts = []
-    if p.flags:
-        parts.append("+".join(FLAG_NAMES.get(ch.upper(), ch) for ch in p.flags))
-    if p.data is True:
-        parts.append(_("with data"))
-    if p.data is False:
-        parts.append(_("without data"))
-    if p.payload is not None:
-        parts.append(_("carrying {payload}").format(payload=repr(p.payload)))
-    if p.urg_ptr is not None:
-        parts.append(_("urgent pointer {n}").format(n=p.urg_ptr))
-    if p.urgent_byte is not None:
-        parts.append(_("URG with the urgent pointer just past {byte}").format(
-            byte=repr(p.urgent_byte)))
-    who = {"program": _(" from the program"),
-           "harness": _(" from the harness")}.get(p.sender or "", "")
-    return (" ".join(parts) or _("any packet")) + who
-
-
-def matches(p: PacketPattern, f: Frame, harness_port: int) -> bool:
-    if p.sender is not None:
-        sender = "harness" if f.sport == harness_port else "program"
-        if sender != p.sender:
-            return False
-    if p.flags and not f.has(p.flags):
-        return False
-    if p.data is not None and bool(f.payload) != p.data:
-        return False
-    if p.payload is not None and f.payload != p.payload.encode():
-        return False
-    if p.urgent_byte is not None:
-        # Linux (like BSD) points one past the last urgent byte, counted from seq
-        at = f.urg_ptr - 1
-        if not (f.has("U") and 0 <= at < len(f.payload)
-                and f.payload[at:at + 1] == p.urgent_byte.encode()):
-            return False
-    return p.urg_ptr is None or f.urg_ptr == p.urg_ptr
-
-
-def rule_failure(rule_some: PacketPattern | None, rule_none: PacketPattern | None,
-                 order: Sequence[PacketPattern] | None, frames: Sequence[Frame],
-                 harness_port: int) -> str:
-    """'' if the rule holds, else what went wrong."""
-    if rule_some is not None and not any(matches(rule_some, f, harness_port) for f in frames):
-        return _("no packet {what} was captured").format(what=describe_pattern(rule_some))
-    if rule_none is not None:
-        hit = next((f for f in frames if matches(rule_none, f, harness_port)), None)
-        if hit is not None:
-            return _("a packet {what} was captured at {t} s").format(
-                what=describe_pattern(rule_none), t=f"{hit.t:.3f}")
-    if order:
-        at = 0
-        for i, p in enumerate(order):
-            idx = next((k for k in range(at, len(frames)) if matches(p, frames[k], harness_port)),
-                       None)
-            if idx is None:
-                if i:
-                    return _("no packet {what} after {prev} was captured").format(
-                        what=describe_pattern(p), prev=describe_pattern(order[i - 1]))
-                return _("no packet {what} was captured").format(what=describe_pattern(p))
-            at = idx + 1
-    return ""
-
-
-def packet_failures(args: ExpectPackets, frames: Sequence[Frame], harness_port: int) -> list[str]:
-    out = []
-    for r in args.rules:
-        why = rule_failure(r.some, r.none, r.order, frames, harness_port)
-        if why:
-            out.append(why)
-    return out
-
-
-def packets(line: int, args: ExpectPackets, frames: Sequence[Frame], harness_port: int) -> Check:
-    wanted = []
-    for r in args.rules:
-        if r.some is not None:
-            wanted.append(_("a packet {what}").format(what=describe_pattern(r.some)))
-        if r.none is not None:
-            wanted.append(_("no packet {what}").format(what=describe_pattern(r.none)))
-        if r.order:
-            wanted.append(_("in order: {packets}").format(
-                packets=_(", then ").join(describe_pattern(p) for p in r.order)))
-    desc = _("packets on {conn}: {wanted}").format(conn=args.conn, wanted="; ".join(wanted))
-    failures = packet_failures(args, frames, harness_port)
-    if not failures:
-        return _ok(line, "expect_packets", desc)
-    return _fail(line, "expect_packets", desc, "; ".join(wanted), "; ".join(failures), args)
 
 
 # ---- processes, sockets, files ----------------------------------------------------

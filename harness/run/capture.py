@@ -10,6 +10,11 @@ Rules this module keeps:
   packets are never shown.
 - Packets leave this module as `transcript.Frame` records; scapy objects stay inside,
   except for writing the pcap file.
+- A capture knows what it missed: the kernel's drops (its queue was full, read from
+  PACKET_STATISTICS), the packets beyond the harness's own cap, and a sync that timed out
+  all count in `missed()`, so a packet rule can refuse to judge an incomplete record.
+- Nothing is cut silently: frames are read and written with a snap length above the
+  largest loopback frame, and a frame that still does not fit is counted (`truncated`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import contextlib
 import logging
 import select
 import socket
+import struct
 import threading
 from pathlib import Path
 from typing import Any
@@ -26,7 +32,7 @@ logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
 # the few modules needed, not scapy.all: that loads every layer and costs a grader
 # process about 0.4 s more at start
-from scapy.arch.linux import PACKET_AUXDATA, L2Socket  # noqa: E402
+from scapy.arch.linux import L2Socket  # noqa: E402
 from scapy.config import conf  # noqa: E402
 from scapy.data import ETH_P_ALL, SO_TIMESTAMPNS, SOL_PACKET  # noqa: E402
 from scapy.layers.inet import IP, TCP, UDP  # noqa: E402
@@ -37,6 +43,10 @@ from scapy.utils import wrpcap  # noqa: E402
 from harness.transcript import Frame  # noqa: E402
 
 _SO_RCVBUFFORCE = 33
+_PACKET_STATISTICS = 6  # struct tpacket_stats {tp_packets, tp_drops}; zeroed by each read
+# a loopback frame is at most its MTU (65536) plus the 14-byte Ethernet header; tcpdump's
+# default snap length leaves room for a larger MTU or GSO, and a longer one is counted
+SNAPLEN = 262144
 MAX_PACKETS = 100_000  # a flood must not eat the grader's memory; the rest is counted
 MAX_BYTES = 256 << 20
 _FLAG_LETTERS = (("S", 0x02), ("F", 0x01), ("R", 0x04), ("P", 0x08), (".", 0x10), ("U", 0x20))
@@ -76,11 +86,31 @@ class _LoopbackSocket(L2Socket):
         self.ins = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
         self.ins.bind((iface, ETH_P_ALL))
         self.ins.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, conf.bufsize)
-        self.ins.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
         self.ins.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-        self.auxdata_available = True
         self.outs = self.ins
         self.LL, self.lvl = conf.l2types.num2layer[self.ins.getsockname()[3]], 2
+        self.truncated = 0
+
+    def _recv_raw(self, sock: socket.socket, x: int) -> tuple[bytes, Any, float | None]:
+        """scapy's own reads MTU (65535) bytes, which cuts a full loopback frame without
+        a word: read SNAPLEN, and count what the kernel still had to cut (MSG_TRUNC).
+        Only the timestamp is taken from the ancillary data (`lo` has no VLAN tags)."""
+        pkt, ancdata, flags, sa_ll = sock.recvmsg(SNAPLEN, socket.CMSG_SPACE(16))
+        if flags & socket.MSG_TRUNC and sa_ll[2] != socket.PACKET_OUTGOING:  # one copy
+            self.truncated += 1
+        ts = None
+        for level, kind, data in ancdata:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
+                sec, nsec = struct.unpack("qq", data[:16])
+                ts = sec + nsec / 1e9
+        return pkt, sa_ll, ts
+
+    def kernel_drops(self) -> int:
+        """Packets the kernel dropped since the last call (its counter resets on read).
+        Each loopback packet reaches the socket twice (going out, coming in): a lost
+        packet may count twice; what matters is whether any was lost."""
+        stats = self.ins.getsockopt(SOL_PACKET, _PACKET_STATISTICS, 8)
+        return int(struct.unpack("II", stats)[1])
 
 
 class Capture:
@@ -96,9 +126,12 @@ class Capture:
         self._marker_port = self._marker.getsockname()[1]
         self._marks = 0
         self._bytes = 0
-        self.dropped = 0
+        self.dropped = 0  # beyond the harness's own cap
+        self._kernel_drops = 0  # the kernel's counter, summed (each read zeroes it)
+        self._behind = False  # the last sync timed out: packets may be unread yet
         self._sock = _LoopbackSocket(iface)
-        # a 1 MB echo must not overflow the capture queue while we are busy
+        # a 1 MB echo must not overflow the capture queue while we are busy; a flood
+        # still can, and is then counted (missed)
         with contextlib.suppress(OSError):
             self._sock.ins.setsockopt(socket.SOL_SOCKET, _SO_RCVBUFFORCE, 64 << 20)
         started = threading.Event()
@@ -130,7 +163,36 @@ class Capture:
             want = self._marks + 1
         self._marker.sendto(b"sockgrade-sync", ("127.0.0.1", self._marker_port))
         with self._seen:
-            return self._seen.wait_for(lambda: self._marks >= want, seconds)
+            synced = self._seen.wait_for(lambda: self._marks >= want, seconds)
+            self._behind = not synced
+            return synced
+
+    def _read_drops(self) -> None:
+        with contextlib.suppress(OSError):  # closed: its count was read at stop()
+            drops = self._sock.kernel_drops()
+            with self._lock:
+                self._kernel_drops += drops
+
+    def missed(self) -> int:
+        """Packets sent so far that this capture does not hold: the kernel dropped them
+        (its queue was full), they were beyond the harness's cap, or (counted as one)
+        the last sync timed out before the sniffer read them. Read after `sync()`."""
+        self._read_drops()
+        with self._lock:
+            return self._kernel_drops + self.dropped + int(self._behind)
+
+    SNAPLEN = SNAPLEN
+
+    @property
+    def kernel_dropped(self) -> int:
+        """Packets the kernel dropped so far (as last read)."""
+        with self._lock:
+            return self._kernel_drops
+
+    @property
+    def truncated(self) -> int:
+        """Frames longer than SNAPLEN, kept cut."""
+        return int(self._sock.truncated)
 
     def frames(self) -> list[Frame]:
         with self._lock:
@@ -150,6 +212,8 @@ class Capture:
             if pkt is None:
                 break
             self._keep(pkt)
+        self._read_drops()
+        self._behind = False  # the queue is drained: what is not held was dropped
         # closing a packet socket waits out an RCU grace period in the kernel (~10 ms):
         # nothing reads it any more, so that wait need not delay the behaviour
         threading.Thread(target=self._sock.close, name="capture-close", daemon=True).start()
@@ -159,4 +223,5 @@ class Capture:
         with self._lock:
             pkts = list(self._packets)
         path.parent.mkdir(parents=True, exist_ok=True)
-        wrpcap(str(path), pkts)
+        # the file's snap length covers every frame kept, so no reader cuts one
+        wrpcap(str(path), pkts, snaplen=SNAPLEN)

@@ -5,7 +5,7 @@ Rules this module keeps:
   the harness's connections and listeners, the checks so far, the `{name}` variables.
 - A failed check raises BehaviourFailed: the behaviour stops there. Before it is
   recorded, a failed check is told which programs have ended and how, since a crash
-  explains most failures.
+  explains most failures. A check that could not be judged stops it too, as it is.
 - Positive waits (`within`) are scaled by `slow`; negative ones are not.
 """
 
@@ -64,7 +64,7 @@ class RunContext:
             c = dataclasses.replace(c, points=self.current.args.points)
         if c.hint:  # a hint may name what the run found, e.g. {port} or a socket option
             c = dataclasses.replace(c, hint=self.sub(c.hint))
-        if not c.passed:
+        if not c.passed and not c.unjudged:
             # a crash explains most failures: say which programs ended, and how. A dying
             # program's sockets refuse, reset or close before its exit can be seen
             if dying or any(conn.reset or conn.eof for conn in self.conns.values()):
@@ -74,8 +74,9 @@ class RunContext:
             if ended:
                 c = dataclasses.replace(c, actual=f"{c.actual}; " + "; ".join(ended))
         self.checks.append(c)
-        self.transcript.add("harness", "check", note=("ok: " if c.passed else "FAILED: ")
-                            + c.description)
+        self.transcript.add("harness", "check", note=(
+            "ok: " if c.passed else "NOT JUDGED: " if c.unjudged else "FAILED: ")
+            + c.description)
         if not c.passed:
             raise BehaviourFailed(c.description)
 

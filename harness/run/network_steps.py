@@ -4,7 +4,8 @@ and what is observed on the network (packets, socket states).
 Rules this module keeps:
 - Receiving steps wait on the connection's reader thread, bounded by `within`, then
   hand what arrived to `judge`; they consume only the bytes their check used.
-- Packet checks first sync the capture, so every packet sent before the step is seen.
+- Packet checks first sync the capture, so every packet sent before the step is seen
+  or counted as missed (then the check is not judged).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from harness.i18n import _
 from harness.judge import datagram as judge_datagram
-from harness.judge import stream
+from harness.judge import packets, stream
 from harness.judge.stream import Received
 from harness.run import sockstate
 from harness.run.context import RunContext, _substituted
@@ -195,13 +196,14 @@ class NetworkSteps(RunContext):
             return [f for f in self.capture.frames()
                     if f.proto == conn.proto and {f.sport, f.dport} == ports]
 
-        procs.wait_for(lambda: not stream.packet_failures(a, frames(), conn.local_port),
+        procs.wait_for(lambda: not packets.packet_failures(a, frames(), conn.local_port),
                        self.within(a.within))
         if a.settle and any(r.none is not None for r in a.rules):
             # a negative rule holds only if the forbidden packet does not come late
-            procs.wait_for(lambda: bool(stream.packet_failures(a, frames(), conn.local_port)),
+            procs.wait_for(lambda: bool(packets.packet_failures(a, frames(), conn.local_port)),
                            a.settle)
-        self.check(stream.packets(step.line, a, frames(), conn.local_port))
+        seen = frames()  # synced: what it lacks now was lost, and `missed` counts it
+        self.check(packets.packets(step.line, a, seen, conn.local_port, self.capture.missed()))
 
     def socket_option(self, step: Step, a: steps.SocketOption) -> None:
         level = socket.IPPROTO_TCP if a.option == "TCP_NODELAY" else socket.SOL_SOCKET

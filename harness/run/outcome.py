@@ -49,6 +49,10 @@ class Outcome:
     def failed_check(self) -> Check | None:
         return next((c for c in self.checks if not c.passed), None)
 
+    def unjudged_check(self) -> Check | None:
+        """The check the evidence could not decide (the behaviour is then an `error`)."""
+        return next((c for c in self.checks if c.unjudged), None)
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["events"] = [{**asdict(e), "data": _b64(e.data)} for e in self.events]

@@ -13,6 +13,9 @@ Rules this module keeps:
   cgroup where there is one) and reaped, sockets closed, namespace left, cgroup and
   working directory removed. A harness bug is an `error` outcome, never the student's
   failure.
+- Evidence that cannot decide a check (a capture that missed packets) is never a pass
+  nor the student's failure: the behaviour runs once more from scratch, and a second
+  such run is an `error` that says why.
 - Programs run inside `sandbox` walls; which ones ran is said in the outcome (`walls`),
   and a wall this machine cannot build is named there as skipped.
 """
@@ -68,6 +71,30 @@ def _host_port(wanted: int) -> int:
 
 
 def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
+    """Run the behaviour; one whose evidence could not be judged (its capture missed
+    packets) runs once more from scratch, and if that cannot be judged either it is an
+    `error` that says so: never a pass, never the student's failure."""
+    first = _run_once(spec, behaviour, config)
+    lost = first.unjudged_check()
+    if lost is None:
+        return first
+    again = _run_once(spec, behaviour, config)
+    notes = (*again.notes, _("the first run could not be judged ({why}): the behaviour "
+                             "was run again").format(why=lost.unjudged))
+    still = again.unjudged_check()
+    if still is None or again.error != _unjudged_error(still):
+        return dataclasses.replace(again, notes=notes)
+    return dataclasses.replace(again, notes=notes, error=_(
+        "\"{check}\" could not be judged in either of two runs: {why}; ask the staff to "
+        "regrade").format(check=still.description, why=still.unjudged))
+
+
+def _unjudged_error(c: Check) -> str:
+    return _("\"{check}\" could not be judged: {why}").format(check=c.description,
+                                                              why=c.unjudged)
+
+
+def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
     transcript = Transcript()
     t0_wall = time.time()
     notes = list(config.extra_notes)
@@ -132,6 +159,12 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
             if capture.dropped:
                 notes.append(_("packet capture: {n} packets beyond the capture limit were "
                                "not recorded").format(n=capture.dropped))
+            if capture.kernel_dropped:
+                notes.append(_("packet capture: the kernel dropped {n} packets (the "
+                               "capture's queue was full)").format(n=capture.kernel_dropped))
+            if capture.truncated:
+                notes.append(_("packet capture: {n} frames longer than {snap} bytes were "
+                               "kept cut").format(n=capture.truncated, snap=capture.SNAPLEN))
         if ns is not None:
             ns.leave()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -142,6 +175,9 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
         checks = [c if c.passed or c.hint else dataclasses.replace(c, hint=behaviour.hint)
                   for c in checks]
     failed = any(not c.passed for c in checks)
+    lost = next((c for c in checks if c.unjudged), None)
+    if lost is not None and not error:  # the grader's shortfall, not the student's
+        error = _unjudged_error(lost)
     status = "error" if error else "failed" if failed else "passed"
     if status == "error":
         score = 0.0
