@@ -193,7 +193,8 @@ def catalog(given: list[str]) -> int:
             code = EXIT_USAGE
             continue
         total = sum(b.points for b in s.behaviours)
-        print(f"{s.assignment}  ({f}; {len(s.behaviours)} behaviours, {total:g} points)")
+        n = len(s.behaviours)
+        print(f"{s.assignment}  ({f}; {n} behaviour{'' if n == 1 else 's'}, {total:g} points)")
         print(f"  {s.title}")
         for b in s.behaviours:
             print(f"    {b.points:>4g}  {b.id:<28} {b.title}")

@@ -1711,3 +1711,35 @@ while True:
     for bid, step in (("echo", "expect_echo"), ("data", "expect_data")):
         check = failure(graded, bid, step)
         assert "differ from byte 0" in check["actual"], check
+
+
+def test_a_server_that_dies_before_listening_says_how_and_what_it_printed(
+        tmp_path: Path) -> None:
+    """'it was killed by SIGSEGV' (not 'it killed by'), and its last words, printed just
+    before it died, are in the message although the pty is read by another thread."""
+    spec = """\
+    assignment: dies_early
+    title: dies before listening
+    programs:
+      crasher: {role: server}
+      usage: {role: server}
+    behaviours:
+      - id: crash
+        title: crashes
+        steps:
+          - start: crasher
+      - id: usage
+        title: prints its usage and exits
+        steps:
+          - start: usage
+    """
+    graded = grade(tmp_path, spec,
+                   crasher="import os, signal\nprint('segfaulting now', flush=True)\n"
+                           "os.kill(os.getpid(), signal.SIGSEGV)\n",
+                   usage="import sys\nprint('Usage : usage <port>')\nsys.exit(1)\n")
+    crash = failure(graded, "crash", "start")["actual"]
+    assert crash.startswith("it was killed by SIGSEGV before listening on port"), crash
+    assert "segfaulting now" in crash, crash
+    usage = failure(graded, "usage", "start")["actual"]
+    assert usage.startswith("it exited with code 1 before listening"), usage
+    assert "Usage : usage <port>" in usage, usage

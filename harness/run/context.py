@@ -109,6 +109,8 @@ class RunContext:
             if not server and st.signal is None and st.code == 0:
                 continue
             how = st.describe()
+            if st.signal is not None or st.code:
+                p.settle_output()  # what it printed last may still be in the pty
             printed = _printed(p) if st.signal is not None or st.code else ""
             said = (_("{name} was {how}") if st.signal is not None else _("{name} {how}"))
             out.append((how, said.format(name=name, how=how), printed))

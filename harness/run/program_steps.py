@@ -72,9 +72,12 @@ class ProgramSteps(RunContext):
         failure = ""
         if sockstate.listening(port) or sockstate.udp_bound(port):
             failure = ""
-        elif prog.poll() is not None:
-            failure = _("it {how} before listening on port {port}{printed}").format(
-                how=prog.poll().describe(), port=port, printed=_printed(prog))  # type: ignore[union-attr]
+        elif (ended := prog.poll()) is not None:
+            prog.settle_output()  # its last words (a usage line) may still be in the pty
+            said = (_("it was {how} before listening on port {port}{printed}")
+                    if ended.signal is not None else
+                    _("it {how} before listening on port {port}{printed}"))
+            failure = said.format(how=ended.describe(), port=port, printed=_printed(prog))
         else:
             others = sorted({e.local_port for e in sockstate.tcp_sockets() if e.state == "LISTEN"})
             failure = _("it did not listen on port {port} within {s} s").format(
