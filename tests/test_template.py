@@ -54,3 +54,32 @@ def test_skeletons_start_but_fail_until_finished(tmp_path: Path, language: str,
             assert starts[0]["passed"], f"{b['assignment']}.{b['id']}: {starts[0]['actual']}"
     for name in names:
         assert "failed" in by_spec[name], f"the {name} skeleton already passes its spec"
+
+
+def test_make_check_grades_what_the_student_worked_on(tmp_path: Path) -> None:
+    """Not all 60 assignments: the programs named with P=, else those changed since the
+    template's first commit (a git clone), else those without TODO; none -> a clear
+    message and exit 2. SOCKGRADE=echo shows the command make would run."""
+    copy = tmp_path / "t"
+    shutil.copytree(TEMPLATE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["make", "-s", "-C", str(copy), "check", "SOCKGRADE=echo", *args],
+                              capture_output=True, text=True)
+
+    untouched = check()
+    assert untouched.returncode == 2 and "make check P=echo_server" in untouched.stdout
+    named = check("P=echo_client hello_server")
+    assert named.stdout.split()[-2:] == ["../specs/echo_client.yaml", "../specs/hello_server.yaml"]
+    src = copy / "c" / "echo_server.c"
+    src.write_text(src.read_text().replace("TODO", "done"))
+    assert check().stdout.split()[-1] == "../specs/echo_server.yaml"
+    git = ["git", "-C", str(copy), "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "c/*.c", "python", "Makefile"], check=True)
+    subprocess.run([*git, "commit", "-qm", "template"], check=True)
+    assert check().returncode == 2  # a fresh clone: nothing worked on yet
+    subprocess.run(["make", "-s", "-C", str(copy)], check=True)  # binaries are not work
+    assert check().returncode == 2
+    (copy / "python" / "op_client.py").write_text("print('mine')\n")
+    assert check().stdout.split()[-1] == "../specs/op_client.yaml"
