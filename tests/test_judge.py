@@ -628,6 +628,14 @@ def test_two_messages_in_one_datagram_are_named_as_such() -> None:
                   "one datagram of 14 bytes", "two messages went out as one datagram")
 
 
+def test_an_empty_datagram_is_named_as_one_not_as_nothing() -> None:
+    from harness.judge import datagram as jd
+
+    check = jd.datagram(3, _dgram(text="hi"), "u", b"", 3.0, 0)
+    assert_failed(check, "an empty datagram (0 bytes) came")
+    assert "(nothing)" not in check.actual
+
+
 def test_no_datagram_says_how_many_came_before() -> None:
     from harness.judge import datagram as jd
 

@@ -60,6 +60,9 @@ def datagram(line: int, args: ExpectDatagram, conn: str, got: bytes | None,
                    "({data}): two messages went out as one datagram, or leftovers of an "
                    "earlier, longer message were sent along").format(
                        got=len(got), want=len(want), data=preview(got))
+    elif not got:  # a datagram of 0 bytes is a datagram, not "(nothing)"
+        actual = _("an empty datagram (0 bytes) came: was the length given to sendto() the "
+                   "number of bytes read (0 at EOF), or strlen() of an empty buffer?")
     else:
         actual = _("a different datagram came: {data}").format(data=preview(got))
     return fail(actual)
