@@ -101,7 +101,7 @@ class PhaseClock:
 
 
 def overhead(runs: int) -> dict[str, Any]:
-    from harness.judge import stream
+    from harness.judge import packets, stream
     from harness.run import actions, runner
     from harness.run.submission import build, copy_submission
     from harness.sandbox import netns, procs
@@ -128,8 +128,9 @@ def overhead(runs: int) -> dict[str, Any]:
         clock.wrap_item(actions.HANDLERS, "start", "start step")
         for kind in ("connect", "send", "expect_echo"):
             clock.wrap_item(actions.HANDLERS, kind, "peer steps")
-        for name in ("compare_bytes", "data", "eof", "output", "packets", "simple"):
+        for name in ("compare_bytes", "data", "eof", "output", "simple"):
             clock.wrap(stream, name, "judging")
+        clock.wrap(packets, "packets", "judging")
         rows: list[dict[str, float]] = []
         try:
             from harness.run.capture import Capture
