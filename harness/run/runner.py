@@ -33,7 +33,7 @@ from harness.run import sockstate
 from harness.run.actions import Actions, BehaviourFailed
 from harness.run.outcome import Outcome
 from harness.run.submission import BuildFailure, Built
-from harness.sandbox import cgroup, netns, procs, walls
+from harness.sandbox import cgroup, keyring, netns, procs, walls
 from harness.sandbox.limits import DEFAULT
 from harness.spec.model import Behaviour, Spec
 from harness.transcript import Check, Transcript
@@ -71,6 +71,10 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
     transcript = Transcript()
     t0_wall = time.time()
     notes = list(config.extra_notes)
+    for built in config.builds.values():
+        if built.lacked:
+            notes.append(_("the build of {name} ran without: {walls}").format(
+                name=built.name, walls="; ".join(built.lacked)))
     workdir = Path(tempfile.mkdtemp(prefix=f"sockgrade-{behaviour.id}-"))
     private = Path(tempfile.mkdtemp(prefix="sockgrade-private-"))
     ns: netns.NetNamespace | None = None
@@ -120,6 +124,7 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
             notes += cg.close()
         leftovers += [p for p in procs.kill_uid(walls_uid) if p not in leftovers]
         procs.reap_strays(walls_uid)
+        keyring.clear_user(walls_uid)  # no key of this run reaches the next
         # read before the private directory (stderr files) goes
         outputs = actions.outputs() if actions is not None else {}
         if leftovers:
@@ -203,7 +208,8 @@ def _walls(spec: Spec, config: RunConfig,
     said += [f"skipped: {s}" for s in layers.skipped]
     run_walls = walls.RunWalls(layers, cg.procs_files() if cg else (), hide,
                                cg.oom_kills if cg else (lambda: 0),
-                               pids_cgroup=cg is not None and cg.counts_pids())
+                               pids_cgroup=cg is not None and cg.counts_pids(),
+                               memory_cgroup=cg is not None and cg.counts_memory())
     return run_walls, cg, ", ".join(said)
 
 
