@@ -26,7 +26,7 @@ from harness.results import ResultsCollector
 from harness.run.outcome import PROPERTY, Outcome
 from harness.run.runner import RunConfig, run_behaviour
 from harness.run.submission import BuildFailure, Built, build, build_dir, copy_submission
-from harness.sandbox import procs, walls
+from harness.sandbox import keyring, procs, walls
 from harness.spec.model import Behaviour, Spec, SpecError, Step, load_spec
 
 SETTINGS = pytest.StashKey[options.Settings]()
@@ -64,6 +64,8 @@ class BuildCache:
 
     def close(self) -> None:
         shutil.rmtree(self.dir.parent, ignore_errors=True)
+        if walls.layers().uid is not None:  # the slot is let go: its keys go too
+            keyring.clear_user(walls.layers().uid)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from harness.sandbox import cgroup, netns, walls
+from harness.sandbox import cgroup, keyring, netns, walls
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -106,8 +106,8 @@ def _free_slot_uids() -> set[int]:
 
 
 def _sandbox_leftovers() -> list[str]:
-    """Anything of a slot uid no grader holds: processes, SysV IPC, /tmp and /dev/shm
-    entries; and cgroups of graders that have ended."""
+    """Anything of a slot uid no grader holds: processes, SysV IPC, /tmp, /var/tmp and
+    /dev/shm entries, keys in its keyrings; and cgroups of graders that have ended."""
     free = _free_slot_uids()
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -124,9 +124,12 @@ def _sandbox_leftovers() -> list[str]:
             continue
         col = head.split().index("uid")
         found += [f"SysV {kind} {r.split()[1]}" for r in rows if int(r.split()[col]) in free]
-    for d in (Path("/tmp"), Path("/dev/shm")):
+    for d in (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm")):
         with contextlib.suppress(OSError):
             found += [f"file {p}" for p in d.iterdir() if p.lstat().st_uid in free]
+    counts = keyring.key_counts()
+    found += [f"{n} key(s) kept by uid {uid}" for uid in sorted(free) if counts.get(uid)
+              for n in [keyring.kept_keys(uid)] if n]
     for cg in cgroup.leftovers():
         owner = Path(cg).name.removeprefix(cgroup.PREFIX).split("-")[0]
         if owner.isdigit() and not Path(f"/proc/{owner}").exists():

@@ -9,7 +9,10 @@ says what the attack tried and checks that nothing of it reached the host.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import json
 import os
+import platform
 import re
 import shutil
 import socket
@@ -28,6 +31,7 @@ from conftest import ROOT, Graded, needs_netns, sockgrade
 from harness.run.submission import build_dir
 from harness.sandbox import walls
 
+SYS_ADD_KEY, SYS_KEYCTL = 248, 250  # x86_64
 HERE = ROOT / "tests" / "adversarial"
 PROGRAMS = HERE / "programs"
 
@@ -71,8 +75,9 @@ def submission(case: str, into: Path, **subs: str) -> Path:
     return into
 
 
-def grade(tmp_path: Path, case: str, ids: list[str], **subs: str) -> Graded:
-    spec = write_spec(tmp_path, ids)
+def grade(tmp_path: Path, case: str, ids: list[str], spec_dir: Path | None = None,
+          **subs: str) -> Graded:
+    spec = write_spec(spec_dir or tmp_path, ids)
     sub = submission(case, tmp_path / "sub", SPEC=str(spec), ROOT=str(ROOT), **subs)
     return sockgrade(tmp_path, str(sub), str(spec), "--all", timeout=240)
 
@@ -143,7 +148,8 @@ def test_include_dev_zero_fails_at_the_builds_memory_limit(tmp_path: Path) -> No
 
 
 def test_include_of_a_spec_or_harness_file_shows_none_of_their_lines(tmp_path: Path) -> None:
-    graded = grade(tmp_path, "include", ["build_include"])
+    with host_dir(0o755) as specs:  # readable by any uid: only hiding keeps it out
+        graded = grade(tmp_path, "include", ["build_include"], spec_dir=specs)
     check_verdicts(graded, ["build_include"])
     b = graded.behaviour("build_include")
     shown = graded.out + str(b["checks"])
@@ -190,7 +196,24 @@ def test_shared_mappings_and_sysv_segments_count_as_memory(tmp_path: Path) -> No
     check_verdicts(graded, ["shared_map", "sysv_hog"])
 
 
-def test_no_key_reaches_a_later_run_of_the_same_uid(tmp_path: Path) -> None:
-    graded = grade(tmp_path, "keyring", ["key_put", "key_get"])  # one grader: one uid
+def _grader_with_a_session_key() -> None:
+    """In the grader's child, before exec: a session keyring of its own holding a key,
+    as a grader started from a login shell has (pam_keyinit)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.syscall(ctypes.c_long(SYS_KEYCTL), ctypes.c_long(1), None) >= 0
+    assert libc.syscall(ctypes.c_long(SYS_ADD_KEY), b"user", b"advb_grader_secret", b"x",
+                        ctypes.c_long(1), ctypes.c_long(-3)) >= 0
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="system call numbers of x86_64")
+def test_no_key_reaches_a_later_run_nor_the_graders_own(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, ["key_put", "key_get"])  # one grader: one uid, in turn
+    sub = submission("keyring", tmp_path / "sub")
+    out = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, "-m", "harness", "check", str(sub), str(spec),
+                           "--all", "--json", str(out)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=240, preexec_fn=_grader_with_a_session_key)
+    graded = Graded(proc.returncode, proc.stdout, proc.stderr,
+                    json.loads(out.read_text()) if out.exists() else None)
     check_verdicts(graded, ["key_put", "key_get"])
     assert "session keyring" in graded.behaviour("key_get")["sandbox"]

@@ -10,8 +10,8 @@ Rules this module keeps:
   the build goes on with the others.
 - The network namespace is entered only by the calling thread, only while the command
   is started (`spawning`): the child keeps it, the grader leaves at once.
-- `close()` ends every process the build left (its cgroup's, its uid's), empties the
-  uid's keyrings and removes the cgroup; it never raises.
+- `close()` ends every process the build left (its cgroup's, its uid's) and removes
+  the cgroup; it never raises. (Its keys: `keyring`, at the next start and at the end.)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from harness.sandbox import cgroup, keyring, netns, procs, walls
+from harness.sandbox import cgroup, netns, procs, walls
 from harness.sandbox.limits import BuildLimits
 
 
@@ -64,4 +64,3 @@ class BuildJail:
                 self.cg.close()
             procs.kill_uid(self.layers.uid)  # what left the cgroup (there is none: all)
             procs.reap_strays(self.layers.uid)
-            keyring.clear_user(self.layers.uid)

@@ -33,7 +33,7 @@ from harness.run import sockstate
 from harness.run.actions import Actions, BehaviourFailed
 from harness.run.outcome import Outcome
 from harness.run.submission import BuildFailure, Built
-from harness.sandbox import cgroup, keyring, netns, procs, walls
+from harness.sandbox import cgroup, netns, procs, walls
 from harness.sandbox.limits import DEFAULT
 from harness.spec.model import Behaviour, Spec
 from harness.transcript import Check, Transcript
@@ -124,7 +124,6 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
             notes += cg.close()
         leftovers += [p for p in procs.kill_uid(walls_uid) if p not in leftovers]
         procs.reap_strays(walls_uid)
-        keyring.clear_user(walls_uid)  # no key of this run reaches the next
         # read before the private directory (stderr files) goes
         outputs = actions.outputs() if actions is not None else {}
         if leftovers:

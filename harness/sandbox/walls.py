@@ -164,8 +164,8 @@ class Jail:
             os.setgroups([])
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)
-        if self.layers.keyring:  # as the uid: the keyring is its own, not root's
-            keyring.join_session()
+        if self.layers.keyring:  # as the uid: its keyrings, not root's
+            keyring.fresh()
         _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
 
     def _rlimits(self) -> None:

@@ -1,4 +1,5 @@
-/* Adversarial: looks for the key an earlier run left (exit 1 if found). */
+/* Adversarial: looks for the key an earlier run left, and for a key of the grader's own
+ * session keyring (exit 1 if it finds either). */
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -9,14 +10,14 @@ int main(void)
 {
     const long rings[] = {-4, -5, -3};  /* @u, @us, @s */
     const char *names[] = {"@u", "@us", "@s"};
+    const char *keys[] = {"advb_secret", "advb_grader_secret"};
     int found = 0;
-    for (int i = 0; i < 3; i++) {
-        long id = syscall(SYS_keyctl, KEYCTL_SEARCH, rings[i], "user", "advb_secret", 0);
-        if (id >= 0) {
-            printf("FOUND in %s\n", names[i]);
-            found = 1;
-        }
-    }
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 2; k++)
+            if (syscall(SYS_keyctl, KEYCTL_SEARCH, rings[i], "user", keys[k], 0) >= 0) {
+                printf("FOUND %s in %s\n", keys[k], names[i]);
+                found = 1;
+            }
     if (!found)
         puts("no key");
     return found;
