@@ -146,6 +146,8 @@ def _run_check(job: Job, student: str, where: Path) -> str:
         argv.append("--all")
     # one student's job summary and annotations would drown in a class's
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    # the class and its results: no student's build or program may read another's
+    env["SOCKGRADE_HIDE"] = os.pathsep.join(str(p.resolve()) for p in (job.submissions, job.out))
     with open(where / "report.txt", "wb") as log:
         # a session of its own: Ctrl-C reaches the batch only, which passes it on once
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log,

@@ -51,6 +51,10 @@ def _path(text: str) -> Path:
     return Path(text).expanduser()
 
 
+def _paths(text: str) -> tuple[Path, ...]:
+    return tuple(Path(p).expanduser() for p in text.split(os.pathsep) if p)
+
+
 @dataclass(frozen=True)
 class Option:
     dest: str
@@ -93,6 +97,9 @@ OPTIONS = (
            "to this file", _path, None),
     Option("lang", "language of student-facing messages: en or ko (default: from LC_ALL, "
            "LC_MESSAGES or LANG)", _choice(*i18n.LANGS), None, "SOCKGRADE_LANG"),
+    Option("hide", "more directories kept from student programs and builds, besides the "
+           "harness, the specs, the submission and the results (separated by "
+           f"{os.pathsep!r}; grade-batch passes the class's)", _paths, "", "SOCKGRADE_HIDE"),
     Option("github", "GitHub Actions output: job summary and error annotations (yes/no; "
            "default: yes when GITHUB_ACTIONS is set)", _yes_no,
            "yes" if os.environ.get("GITHUB_ACTIONS") == "true" else "no"),
@@ -114,6 +121,7 @@ class Settings:
     classroom: Path | None
     junit: Path | None
     lang: str | None
+    hide: tuple[Path, ...] | None
     github: bool
 
 

@@ -26,40 +26,47 @@ from harness.report import text as text_report
 from harness.results import ResultsCollector
 from harness.run.outcome import PROPERTY, Outcome
 from harness.run.runner import RunConfig, run_behaviour
-from harness.run.submission import BuildFailure, Built, build, copy_submission
-from harness.sandbox import procs
+from harness.run.submission import BuildFailure, Built, build, build_dir, copy_submission
+from harness.sandbox import keyring, procs, walls
 from harness.spec.model import Behaviour, Spec, SpecError, Step, load_spec
 
 SETTINGS = pytest.StashKey[options.Settings]()
 BUILDS = pytest.StashKey["BuildCache"]()
 META = "sockgrade_meta"
+ROOT = Path(__file__).resolve().parents[1]  # the harness's checkout: kept from students
 BUILD_BUDGET = 90.0
 
 
 class BuildCache:
-    """Copy the submission once per session and build each program once."""
+    """Copy the submission once per session and build each program once (within the
+    limits of the first spec that needs it)."""
 
     def __init__(self, submission: Path) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="sockgrade-build-"))
+        self.dir = build_dir()
         self._copied: str | None = None
         self._submission = submission
         self._built: dict[str, Built | BuildFailure] = {}
 
-    def get(self, names: list[str]) -> dict[str, Built | BuildFailure]:
+    def get(self, spec: Spec, hide: tuple[Path, ...] = ()) -> dict[str, Built | BuildFailure]:
+        names = sorted(spec.programs)
         if self._copied is None:
             try:
                 copy_submission(self._submission, self.dir)
+                self.dir.chmod(0o700)  # not the submission's mode: its uid's alone
                 self._copied = ""
             except OSError as exc:
                 self._copied = f"could not copy the submission: {exc}"
+        covered = walls.hideable([ROOT, *hide], keep=[self.dir])
         for name in names:
             if name not in self._built:
                 self._built[name] = (BuildFailure(name, self._copied) if self._copied
-                                     else build(self.dir, name))
+                                     else build(self.dir, name, spec.build, covered))
         return {n: self._built[n] for n in names}
 
     def close(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        shutil.rmtree(self.dir.parent, ignore_errors=True)
+        if walls.layers().uid is not None:  # the slot is let go: its keys go too
+            keyring.clear_user(walls.layers().uid)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -136,7 +143,7 @@ def _kept_from_programs(s: options.Settings) -> tuple[Path, ...]:
     """The submission's original and where results go: not for the program's eyes."""
     outs = (s.json, s.gradescope, s.prairielearn, s.html, s.classroom, s.artifacts)
     return tuple(p.resolve().parent for p in outs if p is not None) + tuple(
-        p.resolve() for p in (s.submission,) if p is not None)
+        p.resolve() for p in (s.submission, *(s.hide or ())) if p is not None)
 
 
 class BehaviourItem(pytest.Item):
@@ -156,7 +163,9 @@ class BehaviourItem(pytest.Item):
 
     def runtest(self) -> None:
         settings = self.config.stash[SETTINGS]
-        builds = self.config.stash[BUILDS].get(sorted(self.spec.programs))
+        specs = {i.spec.path.resolve().parent for i in self.session.items
+                 if isinstance(i, BehaviourItem)}  # a build may see none of them
+        builds = self.config.stash[BUILDS].get(self.spec, (*specs, *_kept_from_programs(settings)))
         artifacts = settings.artifacts or Path(tempfile.gettempdir()) / "sockgrade-artifacts"
         outcome = run_behaviour(self.spec, self.behaviour, RunConfig(
             build_dir=self.config.stash[BUILDS].dir, builds=builds, artifacts=artifacts,

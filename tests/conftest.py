@@ -17,7 +17,7 @@ from typing import Any
 import host_leftovers
 import pytest
 
-from harness.sandbox import cgroup, netns, walls
+from harness.sandbox import cgroup, keyring, netns, walls
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,8 +107,9 @@ def _free_slot_uids() -> set[int]:
 
 
 def _sandbox_leftovers() -> list[str]:
-    """Anything of a slot uid no grader holds: processes, SysV IPC, /tmp entries; and
-    cgroups of graders that have ended."""
+    """Anything of a slot uid no grader holds: processes, SysV IPC, /tmp entries, keys in
+    its keyrings; and cgroups of graders that have ended (/dev/shm, /var/tmp and the
+    host's own leftovers: host_leftovers)."""
     free = _free_slot_uids()
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -128,6 +129,9 @@ def _sandbox_leftovers() -> list[str]:
     for d in (Path("/tmp"),):  # /dev/shm and /var/tmp: host_leftovers
         with contextlib.suppress(OSError):
             found += [f"file {p}" for p in d.iterdir() if p.lstat().st_uid in free]
+    counts = keyring.key_counts()
+    found += [f"{n} key(s) kept by uid {uid}" for uid in sorted(free) if counts.get(uid)
+              for n in [keyring.kept_keys(uid)] if n]
     for cg in cgroup.leftovers():
         owner = Path(cg).name.removeprefix(cgroup.PREFIX).split("-")[0]
         if owner.isdigit() and not Path(f"/proc/{owner}").exists():

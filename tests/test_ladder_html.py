@@ -340,7 +340,7 @@ def test_ladder_of_a_real_run_shows_who_closed(tmp_path: Path) -> None:
     cache = BuildCache(ROOT / "tests/programs/echo_server/mut_never_closes")
     try:
         o = run_behaviour(spec, b, RunConfig(build_dir=cache.dir,
-                                             builds=cache.get(sorted(spec.programs)),
+                                             builds=cache.get(spec),
                                              artifacts=tmp_path))
     finally:
         cache.close()

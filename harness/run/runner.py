@@ -98,6 +98,10 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
     transcript = Transcript()
     t0_wall = time.time()
     notes = list(config.extra_notes)
+    for built in config.builds.values():
+        if built.lacked:
+            notes.append(_("the build of {name} ran without: {walls}").format(
+                name=built.name, walls="; ".join(built.lacked)))
     workdir = Path(tempfile.mkdtemp(prefix=f"sockgrade-{behaviour.id}-"))
     private = Path(tempfile.mkdtemp(prefix="sockgrade-private-"))
     ns: netns.NetNamespace | None = None
@@ -241,7 +245,8 @@ def _walls(spec: Spec, config: RunConfig,
     said += [f"skipped: {s}" for s in layers.skipped]
     run_walls = walls.RunWalls(layers, cg.procs_files() if cg else (), hide,
                                cg.oom_kills if cg else (lambda: 0),
-                               pids_cgroup=cg is not None and cg.counts_pids())
+                               pids_cgroup=cg is not None and cg.counts_pids(),
+                               memory_cgroup=cg is not None and cg.counts_memory())
     return run_walls, cg, ", ".join(said)
 
 

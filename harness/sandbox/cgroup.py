@@ -5,7 +5,8 @@ Rules this module keeps:
   (`/sys/fs/cgroup`, or `/sys/fs/cgroup/unified` on a hybrid machine): `cgroup.kill`
   ends the whole tree at teardown, `cpu.stat` accounts CPU, and `pids.max` and
   `memory.max` are set when those controllers are enabled for our children (we enable
-  them in our own cgroup's subtree_control when the kernel lets us, never higher up).
+  them in our own cgroup's subtree_control when the kernel lets us, never higher up);
+  memory.max counts only once read back from the run's own cgroup (`counts_memory`).
 - Where v2 has no pids controller but a v1 `pids` hierarchy is mounted, a v1 pids
   cgroup adds the process limit. The v1 memory hierarchy is never touched: on shared
   machines it belongs to whoever runs us.
@@ -140,7 +141,9 @@ class RunCgroup:
             (self.path / "memory.max").write_text(str(memory_mib << 20))
             with contextlib.suppress(OSError):
                 (self.path / "memory.swap.max").write_text("0")
-            self.features.append(f"memory.max {memory_mib} MiB")
+            # held only if the run's own cgroup reads it back (the programs are in it)
+            if _read(self.path / "memory.max").strip() == str(memory_mib << 20):
+                self.features.append(f"memory.max {memory_mib} MiB")
         if not (self.path / "cgroup.kill").exists():
             self.features.remove("cgroup.kill")
 
@@ -176,6 +179,9 @@ class RunCgroup:
 
     def counts_pids(self) -> bool:
         return any(f.startswith("pids.max") for f in self.features)
+
+    def counts_memory(self) -> bool:
+        return any(f.startswith("memory.max") for f in self.features)
 
     def pids_limited(self) -> int:
         """How often a fork was refused by pids.max."""

@@ -26,8 +26,10 @@ class Limits(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     cpu: float = Field(20.0, gt=0, le=600, description="CPU seconds (RLIMIT_CPU).")
-    memory: int = Field(1024, gt=0, le=8192, description="MiB of data memory (RLIMIT_DATA, "
-                        "memory.max where a cgroup is available).")
+    memory: int = Field(1024, gt=0, le=8192, description="MiB of memory, shared mappings and "
+                        "System V segments included (memory.max where a cgroup counts "
+                        "memory, else RLIMIT_AS; kernel.shmmax and shmall of its IPC "
+                        "namespace).")
     output: int = Field(1 << 20, gt=0, le=64 << 20,
                         description="Bytes of terminal output kept; more ends the program.")
     file_size: int = Field(64, gt=0, le=4096, description="MiB: the largest file it may "
@@ -40,6 +42,20 @@ class Limits(BaseModel):
 DEFAULT = Limits.model_validate({})
 
 
+class BuildLimits(Limits):
+    """A build's ceilings (make and gcc, every process it starts), with a wall clock."""
+
+    cpu: float = Field(120.0, gt=0, le=600, description="CPU seconds of each process.")
+    memory: int = Field(512, gt=0, le=8192, description="MiB of memory for the whole "
+                        "build (memory.max, else RLIMIT_AS of each process).")
+    processes: int = Field(64, ge=4, le=4096, description="Processes and threads at once.")
+    seconds: float = Field(60.0, gt=0, le=600, description="Wall-clock seconds for each "
+                           "build command (`make NAME`, `gcc ...`).")
+
+
+BUILD_DEFAULT = BuildLimits.model_validate({})
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What the harness saw of a program besides its exit status."""
@@ -49,11 +65,17 @@ class Evidence:
     killed_by_harness: bool = False  # the harness sent the SIGKILL (teardown, `stop`)
     output_cap: bool = False  # the harness ended it for printing too much
     oom_killed: bool = False  # the cgroup's memory.events counted an OOM kill
+    ipc_mib: float = 0.0  # System V shared memory its IPC namespace held at the end
     stderr_tail: bytes = b""
 
 
 _NO_MEMORY = re.compile(rb"MemoryError|Cannot allocate memory|bad_alloc|out of memory",
                         re.IGNORECASE)
+
+
+def out_of_memory(text: bytes) -> bool:
+    """Whether a program's own words say an allocation failed."""
+    return _NO_MEMORY.search(text) is not None
 
 
 def limit_hit(code: int | None, sig: int | None, limits: Limits, ev: Evidence) -> str:
@@ -73,7 +95,8 @@ def limit_hit(code: int | None, sig: int | None, limits: Limits, ev: Evidence) -
     if sig == _signal.SIGKILL and not ev.killed_by_harness and ev.cpu_seconds >= limits.cpu - 0.5:
         return "cpu"  # SIGXCPU ignored: the hard limit's SIGKILL
     failed = sig is not None or bool(code)
-    if failed and (ev.data_mib >= 0.9 * limits.memory or _NO_MEMORY.search(ev.stderr_tail)):
+    if failed and (max(ev.data_mib, ev.ipc_mib) >= 0.9 * limits.memory
+                   or _NO_MEMORY.search(ev.stderr_tail)):
         return "memory"
     return ""
 

@@ -36,6 +36,7 @@ import pexpect
 import psutil
 
 from harness.sandbox import limits as lim
+from harness.sandbox import sysvipc
 from harness.sandbox.walls import Jail
 from harness.transcript import Transcript
 
@@ -208,7 +209,9 @@ class Program:
             self._sample()  # the last look before it may be gone
         if self.status is None and self._ended():
             code, sig = self._child.exitstatus, self._child.signalstatus
-            ev = lim.Evidence(cpu_seconds=self._cpu, data_mib=self._data_mib,
+            ipc = (sysvipc.shm_mib(self.ipc_ns) if self.ipc_ns is not None
+                   and (sig is not None or code) else 0.0)  # segments it made count too
+            ev = lim.Evidence(cpu_seconds=self._cpu, data_mib=self._data_mib, ipc_mib=ipc,
                               killed_by_harness=self._killed, output_cap=self._over_cap,
                               oom_killed=self._oom_kills() > self._oom_before,
                               stderr_tail=self.stderr()[-4096:])

@@ -8,6 +8,9 @@ Rules this module keeps:
   exec), so what a program left is still there to count however quickly it ended: the
   fd keeps the namespace, and every segment, semaphore set and queue in it, alive.
 - Counting reads /proc/sysvipc/{shm,sem,msg}, which show the reading thread's namespace.
+- Shared memory in a namespace is capped at the program's memory limit (`shm_sysctls`,
+  written by the child once in the namespace: kernel.shmmax and shmall are the
+  namespace's own), so segments made, touched and detached cannot pile up beyond it.
 """
 
 from __future__ import annotations
@@ -46,6 +49,27 @@ def new_namespace() -> int | None:
 
     fd = _in_thread(make)
     return fd if isinstance(fd, int) else None
+
+
+def shm_sysctls(memory_mib: int) -> tuple[tuple[str, bytes], ...]:
+    """(file, value) pairs that cap System V shared memory at `memory_mib`: no segment
+    larger, and no more pages in all (the namespace's own sysctls)."""
+    pages = (memory_mib << 20) // os.sysconf("SC_PAGE_SIZE")
+    return (("/proc/sys/kernel/shmmax", str(memory_mib << 20).encode()),
+            ("/proc/sys/kernel/shmall", str(pages).encode()))
+
+
+def shm_mib(ns_fd: int) -> float:
+    """MiB of shared memory segments the namespace holds (0 if it cannot be entered)."""
+    def read() -> float:
+        if _libc.setns(ns_fd, _CLONE_NEWIPC) != 0:
+            return 0.0
+        with open("/proc/sysvipc/shm") as f:
+            rows = [ln.split() for ln in f.read().splitlines()[1:]]
+        return sum(int(r[3]) for r in rows if len(r) > 3 and r[3].isdigit()) / (1 << 20)
+
+    got = _in_thread(read)
+    return got if isinstance(got, float) else 0.0
 
 
 def count(ns_fd: int) -> dict[str, int] | None:

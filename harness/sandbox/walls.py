@@ -4,9 +4,15 @@ Rules this module keeps:
 - Layers, each used only where the machine allows it and each named in `Layers.names()`
   so the report says which ran: rlimits (always), no_new_privs (always), a dedicated uid
   per parallel slot (root only), private IPC and mount namespaces with private /tmp,
-  /dev/shm and a /proc that shows only the program's own processes (root only). The IPC
-  namespace is one the harness made and holds (`ipc_ns`), so what a program leaves in it
-  can be counted after it ends; it dies when the harness lets it go.
+  /var/tmp, /dev/shm and a /proc that shows only the program's own processes (root
+  only), a fresh session keyring (where keyctl is allowed). The IPC namespace is one the
+  harness made and holds (`ipc_ns`), so what a program leaves in it can be counted after
+  it ends; it dies when the harness lets it go. Builds get the same walls as programs.
+- In the mount namespace the host's file systems are read-only (mount_setattr, Linux
+  5.12+): a program writes only its working copy and its private /tmp, /var/tmp, /dev/shm.
+- Memory counts shared mappings and System V segments: the cgroup's memory.max where it
+  counts memory (`memory_cgroup`), else RLIMIT_AS; RLIMIT_DATA always, so a plain
+  malloc fails cleanly; and kernel.shmmax/shmall of the IPC namespace at the limit.
 - The uid is BASE_UID + slot, where a slot is an flock'ed file held for the life of this
   process: two graders at once (xdist workers, batch jobs, nested test runs) never
   share a uid, so a per-uid process limit counts one run only. No passwd entry is
@@ -29,18 +35,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.sandbox import keyring, sysvipc
 from harness.sandbox.limits import DEFAULT, Limits
 
 BASE_UID = 3_000_000
 SLOTS = 256
 SLOT_DIR = Path("/run/sockgrade-slots")
 ENV_KEYS = ("PATH", "HOME", "LANG", "TERM")
+PRIVATE_DIRS = ("/tmp", "/var/tmp", "/dev/shm")  # a fresh tmpfs each, in the namespace
 
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWIPC = 0x08000000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_BIND, _MS_REC, _MS_PRIVATE = (
     1, 2, 4, 4096, 16384, 1 << 18)
 _PR_SET_NO_NEW_PRIVS = 38
+_MS_REMOUNT = 32
+_NR_MOUNT_SETATTR, _AT_FDCWD, _AT_RECURSIVE, _MOUNT_ATTR_RDONLY = 442, -100, 0x8000, 1
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
+                ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+
+
+_READ_ONLY = _MountAttr(_MOUNT_ATTR_RDONLY, 0, 0, 0)  # made now: the child only passes it
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _slot_fd: int | None = None
@@ -107,13 +125,16 @@ class Layers:
     uid: int | None
     namespaces: bool  # IPC + mount (private /tmp, /dev/shm, /proc, hidden paths)
     skipped: tuple[str, ...] = ()
+    keyring: bool = False  # a fresh session keyring per program
 
     def names(self) -> list[str]:
         out = ["rlimits", "no_new_privs"]
         if self.uid is not None:
             out.append(f"uid {self.uid}")
         if self.namespaces:
-            out.append("private IPC, /tmp, /dev/shm and /proc")
+            out.append("private IPC, /tmp, /var/tmp, /dev/shm and /proc")
+        if self.keyring:
+            out.append("session keyring")
         return out
 
 
@@ -126,8 +147,8 @@ class Jail:
     cwd: str
     join: tuple[str, ...] = ()  # cgroup.procs files to enter
     hide: tuple[str, ...] = ()  # directories covered by an empty tmpfs
-    build: bool = False  # a build: no CPU/NPROC ceilings of a run, no namespaces
     pids_cgroup: bool = False  # the cgroup counts processes (so it, not NPROC, says so)
+    memory_cgroup: bool = False  # the cgroup's memory.max holds (else RLIMIT_AS)
     hosts: str = ""  # a file bind-mounted over /etc/hosts (the spec's name table)
     ipc_ns: str = ""  # an IPC namespace the harness holds (/proc/PID/fd/N): join, not make
 
@@ -136,27 +157,28 @@ class Jail:
             with open(procs_file, "w") as f:
                 f.write("0")
         self._rlimits()
-        if self.layers.namespaces and not self.build:
+        if self.layers.namespaces:
             self._namespaces()
         uid = self.layers.uid
         if uid is not None:
             os.setgroups([])
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)
+        if self.layers.keyring:  # as the uid: its keyrings, not root's
+            keyring.fresh()
         _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
-        if self.layers.namespaces and not self.build:
-            os.chdir(self.cwd)  # the bind mount's view (the old one works as well)
 
     def _rlimits(self) -> None:
         lim = self.limits
         mib = 1 << 20
         pairs = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_NOFILE, lim.open_files),
-                 (resource.RLIMIT_FSIZE, lim.file_size * mib)]
-        if not self.build:
-            pairs.append((resource.RLIMIT_DATA, lim.memory * mib))
+                 (resource.RLIMIT_FSIZE, lim.file_size * mib),
+                 (resource.RLIMIT_DATA, lim.memory * mib)]
+        if not self.memory_cgroup:  # counts shared mappings too, which DATA does not
+            pairs.append((resource.RLIMIT_AS, lim.memory * mib))
         for which, value in pairs:
             resource.setrlimit(which, (value, value))
-        cpu = int(lim.cpu + 0.999) if not self.build else 120
+        cpu = int(lim.cpu + 0.999)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         if self.layers.uid is not None:  # counts the slot uid's processes: this run's
             nproc = lim.processes + (8 if self.pids_cgroup else 0)
@@ -169,30 +191,42 @@ class Jail:
             os.close(fd)
         _check(_libc.unshare(_CLONE_NEWNS | (0 if self.ipc_ns else _CLONE_NEWIPC)),
                "unshare(IPC, mount)")
+        for path, value in sysvipc.shm_sysctls(self.limits.memory):  # this namespace's
+            fd = os.open(path, os.O_WRONLY)
+            os.write(fd, value)
+            os.close(fd)
         _mount("none", "/", None, _MS_REC | _MS_PRIVATE, None)
         if self.hosts:  # first: the file may lie where /tmp or a hidden path will be
             _mount(self.hosts, "/etc/hosts", None, _MS_BIND, None)
         for d in self.hide:
             _mount("tmpfs", d, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV, "size=4k,mode=755")
         keep = os.open(self.cwd, os.O_PATH | os.O_DIRECTORY)
-        _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, "size=64m,mode=1777")
-        if self.cwd.startswith("/tmp/"):
-            os.makedirs(self.cwd, mode=0o755, exist_ok=True)
-            _mount(f"/proc/self/fd/{keep}", self.cwd, None, _MS_BIND, None)
+        # nothing of the host writable (a world-writable /run/lock, a course folder): only
+        # the working copy and fresh /tmp, /var/tmp and /dev/shm. Linux < 5.12: skipped
+        _libc.syscall(ctypes.c_long(_NR_MOUNT_SETATTR), ctypes.c_long(_AT_FDCWD), b"/",
+                      ctypes.c_long(_AT_RECURSIVE), ctypes.byref(_READ_ONLY),
+                      ctypes.c_long(ctypes.sizeof(_READ_ONLY)))
+        for d in PRIVATE_DIRS:
+            if os.path.isdir(d) and os.path.realpath(d) == d:  # a link to /tmp: done
+                _mount("tmpfs", d, "tmpfs", _MS_NOSUID | _MS_NODEV,
+                       ("size=16m" if d == "/dev/shm" else "size=64m") + ",mode=1777")
+                if self.cwd.startswith(d + "/"):
+                    os.makedirs(self.cwd, mode=0o755, exist_ok=True)
+        _mount(f"/proc/self/fd/{keep}", self.cwd, None, _MS_BIND, None)
+        _mount("none", self.cwd, None, _MS_REMOUNT | _MS_BIND | _MS_NOSUID | _MS_NODEV, None)
         os.close(keep)
-        if os.path.isdir("/dev/shm"):
-            _mount("tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, "size=16m,mode=1777")
         # its own processes only: the harness's command line and others' stay unseen
         _mount("proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV, "hidepid=2")
+        os.chdir(self.cwd)  # as root, through the new mounts: its parents may be 0700
 
 
 def hideable(paths: Sequence[Path], keep: Sequence[Path]) -> tuple[str, ...]:
-    """Directories to cover: existing, not /, not /tmp (private anyway), and never one
+    """Directories to cover: existing, not /, not in /tmp (private anyway), and never one
     holding something the program needs (its working copy, the interpreter)."""
     out: list[Path] = []
     keep_r = [Path(os.path.realpath(k)) for k in keep]
     for d in sorted({Path(os.path.realpath(p)) for p in paths}, key=lambda x: len(x.parts)):
-        if not d.is_dir() or d == Path("/") or d.is_relative_to("/tmp"):
+        if not d.is_dir() or d == Path("/") or any(d.is_relative_to(p) for p in PRIVATE_DIRS):
             continue
         if any(k.is_relative_to(d) for k in keep_r) or any(d.is_relative_to(o) for o in out):
             continue  # needed by the program, or covered already
@@ -222,7 +256,11 @@ def layers() -> Layers:
                 uid = None
     else:
         skipped.append("private IPC, /tmp, /dev/shm and /proc (needs root)")
-    _layers = Layers(uid, namespaces, tuple(skipped))
+    keys = uid is not None and keyring.works()
+    if uid is not None and not keys:
+        skipped.append("a session keyring of its own (keyctl refused)")
+    keyring.clear_user(uid)  # what a grader killed before its cleanup left
+    _layers = Layers(uid, namespaces, tuple(skipped), keys)
     return _layers
 
 
@@ -252,11 +290,13 @@ class RunWalls:
     hide: tuple[str, ...] = ()
     oom_kills: Callable[[], int] = lambda: 0
     pids_cgroup: bool = False
+    memory_cgroup: bool = False
 
     def jail(self, limits: Limits, cwd: Path, hosts: Path | None = None,
              ipc_ns: int | None = None) -> Jail:
         return Jail(self.layers, limits, str(cwd), self.join, self.hide,
-                    pids_cgroup=self.pids_cgroup, hosts=str(hosts or ""),
+                    pids_cgroup=self.pids_cgroup, memory_cgroup=self.memory_cgroup,
+                    hosts=str(hosts or ""),
                     ipc_ns="" if ipc_ns is None else f"/proc/{os.getpid()}/fd/{ipc_ns}")
 
 

@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from harness.sandbox.limits import BUILD_DEFAULT, BuildLimits, Limits
 from harness.sandbox.limits import DEFAULT as DEFAULT_LIMITS
-from harness.sandbox.limits import Limits
 from harness.spec import yamlsource
 from harness.spec.stepbase import Regex, StepArgs, Text
 from harness.spec.steps import STEPS, Accept, Listen, Repeat
@@ -100,12 +100,22 @@ class BehaviourDef(BaseModel):
     steps: list[Any] = Field(min_length=1, description="Each a `- name: arguments` entry.")
 
 
+class BuildDef(BaseModel):
+    """How every program of the spec is built (`make NAME` or gcc)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    limits: BuildLimits = Field(BUILD_DEFAULT, description="The build's ceilings (defaults "
+                                "suit gcc and make on any course program).")
+
+
 class SpecDef(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     assignment: str = Field(pattern=ID_PATTERN)
     title: Text
     port: int = Field(9190, ge=1, le=65535, description="The value of {port}.")
     programs: dict[str, ProgramDef] = Field(min_length=1)
+    build: BuildDef = Field(BuildDef.model_validate({}), description="How the programs "
+                            "are built.")
     files: dict[str, FileDef] = Field(
         default_factory=dict, description="Files placed in the working directory.")
     behaviours: list[BehaviourDef] = Field(min_length=1)
@@ -144,6 +154,7 @@ class Spec:
     behaviours: tuple[Behaviour, ...]
     source: tuple[str, ...] = field(repr=False)
     files: dict[str, FileDef] = field(default_factory=dict)
+    build: BuildLimits = BUILD_DEFAULT
 
     def behaviour(self, bid: str) -> Behaviour:
         return next(b for b in self.behaviours if b.id == bid)
@@ -394,7 +405,7 @@ def parse_spec(path: Path, text: str) -> Spec:
     if parser.problems:
         raise SpecError(path, parser.problems, source)
     return Spec(path, sdef.assignment, sdef.title, sdef.port, dict(sdef.programs),
-                tuple(behaviours), tuple(source), dict(sdef.files))
+                tuple(behaviours), tuple(source), dict(sdef.files), sdef.build.limits)
 
 
 def load_spec(path: Path) -> Spec:
