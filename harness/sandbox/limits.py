@@ -28,7 +28,8 @@ class Limits(BaseModel):
     cpu: float = Field(20.0, gt=0, le=600, description="CPU seconds (RLIMIT_CPU).")
     memory: int = Field(1024, gt=0, le=8192, description="MiB of memory, shared mappings and "
                         "System V segments included (memory.max where a cgroup counts "
-                        "memory, else RLIMIT_AS; kernel.shmmax and shmall of its IPC "
+                        "memory, else RLIMIT_AS, which also allows each permitted "
+                        "thread its 8 MiB stack; kernel.shmmax and shmall of its IPC "
                         "namespace).")
     output: int = Field(1 << 20, gt=0, le=64 << 20,
                         description="Bytes of terminal output kept; more ends the program.")

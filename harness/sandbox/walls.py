@@ -42,6 +42,7 @@ BASE_UID = 3_000_000
 SLOTS = 256
 SLOT_DIR = Path("/run/sockgrade-slots")
 ENV_KEYS = ("PATH", "HOME", "LANG", "TERM")
+_STACK = 8 << 20  # RLIMIT_STACK of a program: the usual 8 MiB, also each thread's stack
 PRIVATE_DIRS = ("/tmp", "/var/tmp", "/dev/shm")  # a fresh tmpfs each, in the namespace
 
 _CLONE_NEWNS = 0x00020000
@@ -103,7 +104,10 @@ def slot_uid() -> int | None:
 def clean_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Only what a program needs: nothing of the harness's own environment."""
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
-           "TERM": "dumb"}
+           "TERM": "dumb",
+           # glibc reserves 64 MiB of address space per thread arena: under RLIMIT_AS a
+           # program of many threads would run out of it without using the memory
+           "MALLOC_ARENA_MAX": "2"}
     env.update(extra or {})
     return env
 
@@ -175,7 +179,11 @@ class Jail:
                  (resource.RLIMIT_FSIZE, lim.file_size * mib),
                  (resource.RLIMIT_DATA, lim.memory * mib)]
         if not self.memory_cgroup:  # counts shared mappings too, which DATA does not
-            pairs.append((resource.RLIMIT_AS, lim.memory * mib))
+            # but also every thread's reserved stack: the textbook's 100 threads reserve
+            # 800 MiB they never touch, so each thread the limit allows gets its stack
+            threads = min(lim.processes, 128)
+            pairs += [(resource.RLIMIT_STACK, _STACK),
+                      (resource.RLIMIT_AS, lim.memory * mib + threads * _STACK)]
         for which, value in pairs:
             resource.setrlimit(which, (value, value))
         cpu = int(lim.cpu + 0.999)

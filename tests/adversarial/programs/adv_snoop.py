@@ -22,7 +22,7 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
         continue
     if b"harness" in cmd or b"sockgrade" in cmd or b"pytest" in cmd:
         found.append(f"cmdline of {pid}")
-extra = sorted(set(os.environ) - {"PATH", "HOME", "LANG", "TERM"})
+extra = sorted(set(os.environ) - {"PATH", "HOME", "LANG", "TERM", "MALLOC_ARENA_MAX"})
 if extra:
     found.append(f"environment {extra}")
 print("snoop: LEAKED " + ", ".join(found) if found else "snoop: nothing found")
