@@ -128,8 +128,7 @@ def _sandbox_leftovers() -> list[str]:
         with contextlib.suppress(OSError):
             found += [f"file {p}" for p in d.iterdir() if p.lstat().st_uid in free]
     for cg in cgroup.leftovers():
-        owner = Path(cg).name.removeprefix(cgroup.PREFIX).split("-")[0]
-        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+        if cgroup.orphaned(Path(cg)):  # no live grader holds its lock
             found.append(f"cgroup {cg}")
     return found
 
