@@ -7,9 +7,14 @@ Rules this module keeps:
   A student the grader could not finish (time limit, crash) is `error`, never `failed`.
 - The time limit stops a grader as Ctrl-C would (pytest tears down the student's
   programs and writes its results), then kills whatever is left of its process tree.
-- A gradebook score is the sum of the behaviour scores in that student's results.json,
-  without the behaviours whose status is `error` (as `platforms.common.total` counts them). A
-  behaviour that was not graded is left blank, never 0.
+- A gradebook score is the sum of the behaviour scores in that student's results.json;
+  its max_score is the sum of their max_scores, a grader error's included (a grader
+  error is never a gift: `platforms.common.total`). A behaviour the grader failed on
+  reads `error` in its column, and the `regrade` column says `grader error: regrade`
+  and which; a behaviour that was not graded is left blank, never 0.
+- A student folder's name may be any bytes: its results folder has the same bytes, and
+  every line and cell shows it escaped (`textutil.shown_name`). No cell of any CSV we
+  write starts a spreadsheet formula (`textutil.csv_cell`, OWASP's advice).
 - The gradebook's columns come from the specs, so every shard has the same columns and
   merging the shards gives exactly the gradebook of a single run.
 - Shard K/N grades the students at sorted positions i with i % N == K-1.
@@ -37,12 +42,14 @@ from typing import Any, TextIO
 
 import psutil
 
+from harness.platforms.common import REGRADE
+from harness.platforms.github import no_legacy_commands
 from harness.results import Destinations, write_all
 from harness.spec import model as speclib
-from harness.textutil import safe
+from harness.textutil import csv_cell, safe, shown_name
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3
-FIXED = ["student", "status", "score", "max_score"]
+FIXED = ["student", "status", "score", "max_score", "regrade"]
 TIME_LIMIT = 15 * 60  # seconds per student, wall clock
 GRACE = 15.0  # after Ctrl-C, how long a grader may take to tear down and write results
 
@@ -88,12 +95,13 @@ class Job:
     out: Path
     everything: bool
     time_limit: int
+    points: dict[str, float] = field(default_factory=dict)  # column -> the spec's points
     running: set[subprocess.Popen[bytes]] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
 class Graded:
-    student: str
+    student: str  # the folder's name (any bytes, as os.fsdecode gives them)
     status: str  # passed | failed | error
     scores: dict[str, float]  # column -> score, graded behaviours only
     max_score: float
@@ -101,9 +109,18 @@ class Graded:
     errored: tuple[str, ...] = ()  # behaviours the grader failed on
 
     def row(self) -> dict[str, str]:
-        return {"student": self.student, "status": self.status,
+        regrade = ""
+        if self.status == "error" or self.errored:
+            regrade = f"{REGRADE}: " + (", ".join(self.errored) or self.problem)
+        return {"student": shown_name(self.student), "status": self.status,
                 "score": _num(sum(self.scores.values())), "max_score": _num(self.max_score),
+                "regrade": regrade, **{c: "error" for c in self.errored},
                 **{c: _num(v) for c, v in self.scores.items()}}
+
+
+def shown(student: str) -> str:
+    """A student's name for a line of a log (which may be a GitHub runner's)."""
+    return no_legacy_commands(safe(shown_name(student)))
 
 
 def _num(x: float) -> str:
@@ -128,10 +145,11 @@ def grade_one(job: Job, student: str) -> Graded:
         problem = f"the batch could not run the grader: {type(exc).__name__}: {exc}"
     try:
         return _collect(student, where, job.submissions / student, problem,
-                        time.monotonic() - started)
+                        time.monotonic() - started, job.points)
     except Exception as exc:  # e.g. a full disk: the student still has a gradebook row
-        return Graded(student, "error", {}, 0.0, f"{problem or 'no results'}; "
-                      f"could not read or write the results: {type(exc).__name__}: {exc}")
+        return Graded(student, "error", {}, sum(job.points.values()),
+                      f"{problem or 'no results'}; could not read or write the results: "
+                      f"{type(exc).__name__}: {exc}")
 
 
 def _run_check(job: Job, student: str, where: Path) -> str:
@@ -187,7 +205,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _collect(student: str, where: Path, submission: Path, problem: str,
-             seconds: float) -> Graded:
+             seconds: float, points: dict[str, float]) -> Graded:
     results, html = where / "results.json", where / "report.html"
     doc = _read_json(results)
     if doc is None:
@@ -204,18 +222,18 @@ def _collect(student: str, where: Path, submission: Path, problem: str,
         write_all(Destinations(html=html), [], submission, [problem] if problem else [],
                   seconds)
     scores: dict[str, float] = {}
-    errored, most = [], 0.0
+    errored, most = [], dict(points)  # the spec's total, also when grading stopped early
     for b in doc.get("behaviours", []):
         column = f"{b['assignment']}.{b['id']}"
+        most[column] = float(b["max_score"])  # a grader error keeps its points
         if b["status"] == "error":
             errored.append(column)
             continue
         scores[column] = float(b["score"])
-        most += float(b["max_score"])
     status = "error" if problem else str(doc.get("status", "error"))
     if status == "error" and not problem:
         problem = "the grader failed (its errors are in results.json)"
-    return Graded(student, status, scores, most, problem, tuple(errored))
+    return Graded(student, status, scores, sum(most.values()), problem, tuple(errored))
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -237,7 +255,7 @@ class Progress:
 
     def finished(self, g: Graded) -> None:
         self.done += 1
-        line = (f"[{self.done}/{self.total}] {safe(g.student)}: {g.status} {g.row()['score']}/"
+        line = (f"[{self.done}/{self.total}] {shown(g.student)}: {g.status} {g.row()['score']}/"
                 f"{g.row()['max_score']}  ({time.monotonic() - self.started:.0f} s)")
         if self.stream.isatty():
             line = "\r\x1b[K" + line[:shutil.get_terminal_size().columns - 1]
@@ -251,8 +269,9 @@ def write_gradebook(path: Path, columns: list[str], rows: list[dict[str, str]]) 
     tmp = path.with_name(path.name + ".tmp")  # whole or not at all
     with open(tmp, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=[*FIXED, *columns], restval="")
-        writer.writeheader()
-        writer.writerows(sorted(rows, key=lambda r: r["student"]))
+        writer.writerow({c: csv_cell(c) for c in writer.fieldnames})
+        writer.writerows({k: csv_cell(v) for k, v in r.items()}
+                         for r in sorted(rows, key=lambda r: r["student"]))
     tmp.replace(path)
 
 
@@ -267,7 +286,7 @@ def grade_batch(args: argparse.Namespace, specs: list[Path]) -> int:
         return _usage(f"submissions {subs}: no such directory")
     if out.resolve() == subs.resolve() or subs.resolve() in out.resolve().parents:
         return _usage(f"--out {out} is inside {subs}: it would be graded as a student")
-    columns: list[str] = []
+    columns: dict[str, float] = {}  # column -> points
     problems = [] if specs else ["no spec files given and none found under specs/"]
     for f in specs:
         try:
@@ -275,8 +294,8 @@ def grade_batch(args: argparse.Namespace, specs: list[Path]) -> int:
         except speclib.SpecError as exc:
             problems.append(exc.render())
             continue
-        columns += [f"{s.assignment}.{b.id}" for b in s.behaviours
-                    if args.all or b.visibility == "visible"]
+        columns.update({f"{s.assignment}.{b.id}": b.points for b in s.behaviours
+                        if args.all or b.visibility == "visible"})
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return EXIT_USAGE
@@ -284,7 +303,7 @@ def grade_batch(args: argparse.Namespace, specs: list[Path]) -> int:
     if not everyone:
         return _usage(f"{subs}: no student directories in it")
     mine = shard_of(everyone, *args.shard) if args.shard else everyone
-    job = Job(subs, specs, out, args.all, args.timeout)
+    job = Job(subs, specs, out, args.all, args.timeout, columns)
     progress, graded = Progress(len(mine), sys.stderr), []
     try:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
@@ -303,9 +322,9 @@ def grade_batch(args: argparse.Namespace, specs: list[Path]) -> int:
     except KeyboardInterrupt:
         print(end="\n" if sys.stderr.isatty() else "", file=sys.stderr)  # end the bar
         return _usage("interrupted: no gradebook written")
-    extra = sorted({c for g in graded for c in g.scores} - set(columns))
+    extra = sorted({c for g in graded for c in [*g.scores, *g.errored]} - set(columns))
     book = out / "gradebook.csv"
-    write_gradebook(book, list(dict.fromkeys(columns + extra)), [g.row() for g in graded])
+    write_gradebook(book, list(dict.fromkeys([*columns, *extra])), [g.row() for g in graded])
     counts = {s: sum(g.status == s for g in graded) for s in ("passed", "failed", "error")}
     where = f" (shard {args.shard[0]}/{args.shard[1]} of {len(everyone)})" if args.shard else ""
     print(f"graded {len(graded)} students{where}: " + ", ".join(
@@ -314,8 +333,8 @@ def grade_batch(args: argparse.Namespace, specs: list[Path]) -> int:
                     key=lambda g: g.student)
     for g in broken:
         why = g.problem or "grader error on " + ", ".join(g.errored)
-        print(f"  regrade {safe(g.student)}: {safe(why)} (see {out / g.student}/report.txt)",
-              file=sys.stderr)
+        print(f"  regrade {shown(g.student)}: {no_legacy_commands(safe(why))} "
+              f"(see {shown(str(out / g.student))}/report.txt)", file=sys.stderr)
     return EXIT_INTERNAL if broken else EXIT_OK
 
 
@@ -337,7 +356,7 @@ def merge_gradebooks(out: Path, inputs: list[Path]) -> int:
         for row in body:
             name = row["student"]
             if name in rows:
-                return _usage(f"student {safe(name)!r} is in both {rows[name][1]} and {path}")
+                return _usage(f"student {shown(name)!r} is in both {rows[name][1]} and {path}")
             rows[name] = (row, path)
     write_gradebook(out, list(columns), [r for r, _ in rows.values()])
     print(f"wrote {out}: {len(rows)} students from {len(inputs)} gradebooks")

@@ -19,6 +19,7 @@ import pytest
 
 from harness import batch, i18n
 from harness.spec import model as speclib
+from harness.textutil import shown_name
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -100,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
 def check(args: argparse.Namespace) -> int:
     submission = Path(args.submission)
     if not submission.is_dir():
-        print(f"sockgrade: submission {submission}: no such directory", file=sys.stderr)
+        print(f"sockgrade: submission {shown_name(submission)}: no such directory",
+              file=sys.stderr)
         return EXIT_USAGE
     files = spec_files(args.specs)
     problems = []
@@ -122,8 +124,8 @@ def check(args: argparse.Namespace) -> int:
         if not results.exists():  # the run itself broke: still leave valid results
             _write_error_results(args, submission, [f"the grader stopped (exit {code})"])
             return EXIT_INTERNAL
-        if code == EXIT_FAILED and _only_grader_errors(results):
-            return EXIT_INTERNAL
+        if code == EXIT_FAILED and _any_grader_error(results):
+            return EXIT_INTERNAL  # staff: regrade
         return code
     finally:
         if not args.json:
@@ -141,13 +143,13 @@ def _write_error_results(args: argparse.Namespace, submission: Path, errors: lis
               [], submission, errors, 0.0)
 
 
-def _only_grader_errors(results: Path) -> bool:
+def _any_grader_error(results: Path) -> bool:
+    """A behaviour the grader failed on makes the whole result the staff's to regrade."""
     try:
         doc = json.loads(results.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    statuses = {b["status"] for b in doc.get("behaviours", [])}
-    return "error" in statuses and "failed" not in statuses
+    return any(b.get("status") == "error" for b in doc.get("behaviours", []))
 
 
 def _rootdir(files: list[Path]) -> str:

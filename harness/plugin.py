@@ -8,13 +8,18 @@ Rules this module keeps:
   runner may run it again: packet checks); its Outcome rides in
   `item.user_properties`, so reporters work the same under pytest-xdist.
 - Reporters are plugin objects registered in pytest_configure (as junitxml does).
+- A grader error's traceback is the staff's: pytest-timeout's own timer (which prints
+  every thread's stack on the terminal) is replaced for behaviours by one that only
+  fails the item; the details go to the JSON's `error` and stderr (`results`).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +28,7 @@ import pytest
 
 from harness import i18n, options
 from harness.report import text as text_report
-from harness.results import ResultsCollector
+from harness.results import DETAIL, ResultsCollector
 from harness.run.outcome import PROPERTY, Outcome
 from harness.run.runner import RunConfig, run_behaviour
 from harness.run.submission import BuildFailure, Built, build, build_dir, copy_submission
@@ -119,6 +124,27 @@ class SpecFile(pytest.File):
         return super().repr_failure(excinfo)
 
 
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
+    """A behaviour's time budget, without pytest-timeout's dump of every stack."""
+    if not isinstance(item, BehaviourItem) or settings.method != "signal" \
+            or threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum: int, frame: Any) -> None:
+        pytest.fail(f"Timeout >{settings.timeout}s: the grader's own time budget for this "
+                    "behaviour ran out")
+
+    def cancel() -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+    item.cancel_timeout = cancel  # type: ignore[attr-defined]  # pytest-timeout's name
+    signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, settings.timeout)
+    return True
+
+
 class BehaviourFailure(Exception):
     def __init__(self, outcome: Outcome) -> None:
         super().__init__(outcome.behaviour)
@@ -159,6 +185,7 @@ class BehaviourItem(pytest.Item):
         self.user_properties.append((META, {
             "spec": str(spec.path), "assignment": spec.assignment, "behaviour": behaviour.id,
             "title": behaviour.title, "points": behaviour.points,
+            "visibility": behaviour.visibility,
         }))
 
     def runtest(self) -> None:
@@ -179,12 +206,12 @@ class BehaviourItem(pytest.Item):
                      style: Any = None) -> Any:
         if isinstance(excinfo.value, BehaviourFailure):
             return text_report.render_failure(excinfo.value.outcome)
-        # the grader's own failure (e.g. pytest-timeout): short, and never the student's
+        # the grader's own failure (e.g. pytest-timeout): its traceback is the staff's
+        # (the JSON's `error`, stderr); the student reads one line, never the traceback
+        detail = str(excinfo.getrepr(style="short")).splitlines()[-30:]
+        self.user_properties.append((DETAIL, "\n".join([*detail, excinfo.exconly()])))
         where = f"{self.spec.assignment} › {self.behaviour.id}: {self.behaviour.title}"
-        return (f"{where}\n  The grader failed here (not your fault; tell the staff):\n"
-                f"    {excinfo.exconly()}\n"
-                + "\n".join("    " + x for x in str(excinfo.getrepr(style="short"))
-                             .splitlines()[-12:]))
+        return f"{where}\n  {text_report.REGRADE} — {text_report.grader_error_line()}"
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.behaviour.line - 1, f"{self.spec.assignment}.{self.behaviour.id}"

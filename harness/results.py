@@ -5,13 +5,20 @@ Rules this module keeps:
   same code serves a plain run and a pytest-xdist controller.
 - A behaviour whose item failed without an Outcome (the grader timed out or crashed)
   is recorded as `error`, never as the student's failure, and never dropped.
-- The JSON file is always written when asked for, even when nothing ran.
+- A grader error is never a gift: it keeps its max_score, so the JSON's max_score is
+  the spec's total and its status is `error` (staff: regrade). The harness's traceback
+  goes to the JSON's `error` and to stderr (staff), never into a student's report.
+- The JSON file is always written when asked for, even when nothing ran, and whatever
+  bytes the submission's name has (shown escaped: `textutil.shown_name`).
+- In GitHub Actions everything pytest prints between session start and our summary is
+  wrapped in `::stop-commands::` (a student's output cannot be a workflow command).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +31,10 @@ from harness.platforms import github, gradescope, junit, prairielearn
 from harness.report import html as html_report
 from harness.report import text as text_report
 from harness.run.outcome import PROPERTY, Outcome
+from harness.textutil import safe, shown_name
 
 META = "sockgrade_meta"
+DETAIL = "sockgrade_error"  # the grader's own traceback, for staff
 
 
 def outcome_of(rep: pytest.TestReport) -> Outcome | None:
@@ -38,20 +47,20 @@ def outcome_of(rep: pytest.TestReport) -> Outcome | None:
     return Outcome(spec=meta["spec"], assignment=meta["assignment"],
                    behaviour=meta["behaviour"], title=meta["title"], status="error",
                    score=0.0, max_score=float(meta["points"]),
-                   error=str(rep.longreprtext)[-2000:])
+                   visibility=meta.get("visibility", "visible"),
+                   error=str(props.get(DETAIL) or rep.longreprtext)[-4000:])
 
 
 def write_json(path: Path, outcomes: list[Outcome], submission: Path | None,
                errors: list[str]) -> None:
-    graded = [o for o in outcomes if o.status != "error"]
     doc: dict[str, Any] = {
-        "submission": str(submission) if submission else None,
-        "status": "error" if errors else (
+        "submission": shown_name(submission) if submission else None,
+        # any grader error makes the whole result the staff's to regrade
+        "status": "error" if errors or any(o.status == "error" for o in outcomes) else (
             "passed" if outcomes and all(o.status == "passed" for o in outcomes) else
-            "error" if any(o.status == "error" for o in outcomes) and not
-            any(o.status == "failed" for o in outcomes) else "failed"),
+            "failed"),
         "score": sum(o.score for o in outcomes),
-        "max_score": sum(o.max_score for o in graded),
+        "max_score": sum(o.max_score for o in outcomes),
         "behaviours": [o.summary() for o in outcomes],
         "errors": errors,
     }
@@ -62,7 +71,8 @@ def _write(path: Path, text: str) -> None:
     """Whole or not at all: a reader never sees half a results file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    # a name of any bytes is already shown escaped; this is the last guard
+    tmp.write_text(text, encoding="utf-8", errors="backslashreplace")
     tmp.replace(path)
 
 
@@ -89,7 +99,7 @@ def write_all(dest: Destinations, outcomes: list[Outcome], submission: Path | No
         doc = prairielearn.results(outcomes, errors)
         _write(dest.prairielearn, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     if dest.html is not None:
-        title = f"sockgrade: {submission}" if submission else "sockgrade"
+        title = f"sockgrade: {shown_name(submission)}" if submission else "sockgrade"
         _write(dest.html, html_report.render_html(outcomes, title))
     if dest.classroom is not None:
         _write(dest.classroom, github.classroom_payload(outcomes) + "\n")
@@ -106,6 +116,13 @@ class ResultsCollector:
         self.outcomes: dict[str, Outcome] = {}
         self.collect_errors: list[str] = []
         self.started = time.monotonic()
+        self.resume = ""  # the line that resumes GitHub's workflow commands
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if self.settings.github and reporter is not None:
+            stop, self.resume = github.stop_commands()
+            reporter.write_line(stop)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -126,6 +143,9 @@ class ResultsCollector:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         terminalreporter.section("sockgrade")
         terminalreporter.write_line(text_report.score_table(list(self.outcomes.values())))
+        if self.resume:
+            terminalreporter.write_line(self.resume)
+            self.resume = ""
         if self.settings.github:
             for line in github.workflow_commands(list(self.outcomes.values())):
                 terminalreporter.write_line(line)
@@ -137,3 +157,16 @@ class ResultsCollector:
                             Path(summary) if summary else None, s.junit)
         write_all(dest, list(self.outcomes.values()), s.submission, self.collect_errors,
                   time.monotonic() - self.started)
+        staff_errors(list(self.outcomes.values()))
+
+
+def staff_errors(outcomes: list[Outcome]) -> None:
+    """The grader's tracebacks on stderr, for staff: each line behind `  | `, escaped, so
+    none can be a workflow command on a GitHub runner."""
+    for o in outcomes:
+        if o.status == "error":
+            print(f"sockgrade: {text_report.REGRADE}: {o.assignment}.{o.behaviour}",
+                  file=sys.stderr)
+            for line in (o.error or "(no details)").rstrip().splitlines():
+                print("  | " + github.no_legacy_commands(safe(shown_name(line))),
+                      file=sys.stderr)

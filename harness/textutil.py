@@ -5,9 +5,18 @@ Rules this module keeps:
   always with their real size when shortened.
 - Control characters (except newline and tab) are escaped wherever a student's
   program's output is shown: it cannot move a cursor, fake report lines or hide text.
+- A file name may be any bytes: `shown_name` shows it as text, its bytes that are not
+  UTF-8 as `\\xNN`, the same way everywhere (reports, JSON, gradebook, progress lines).
+- A spreadsheet cell never starts a formula: `csv_cell` prefixes a single quote to a
+  cell that begins with = + - @ tab or CR (OWASP's "CSV Injection" advice).
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import PurePath
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def preview(data: bytes, limit: int = 60, total: int | None = None) -> str:
@@ -33,3 +42,21 @@ def safe(text: str) -> str:
     """Escape control characters except newline and tab."""
     return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}"
                    for ch in text)
+
+
+def shown_name(name: str | bytes | PurePath) -> str:
+    """A file name of any bytes as text (os.fsdecode keeps undecodable bytes as lone
+    surrogates, which no UTF-8 file can hold): invalid bytes shown as `\\xNN`."""
+    path = os.fspath(name)
+    if isinstance(path, bytes):
+        return path.decode("utf-8", "backslashreplace")
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (idempotent)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

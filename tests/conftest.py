@@ -133,8 +133,7 @@ def _sandbox_leftovers() -> list[str]:
     found += [f"{n} key(s) kept by uid {uid}" for uid in sorted(free) if counts.get(uid)
               for n in [keyring.kept_keys(uid)] if n]
     for cg in cgroup.leftovers():
-        owner = Path(cg).name.removeprefix(cgroup.PREFIX).split("-")[0]
-        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+        if cgroup.orphaned(Path(cg)):  # no live grader holds its lock
             found.append(f"cgroup {cg}")
     return found
 

@@ -165,7 +165,14 @@ def test_workflow_commands_in_output_are_not_commands(tmp_path: Path,
     b = graded.behaviour("workflow_inject")
     assert (b["status"], b["score"]) == ("failed", 0)
     assert graded.results is not None and graded.results["score"] == 0
-    commands = [line for line in graded.out.splitlines() if line.lstrip().startswith("::")]
+    lines = graded.out.splitlines()
+    stop = next(x for x in lines if x.startswith("::stop-commands::sockgrade-"))
+    resume = f"::{stop.removeprefix('::stop-commands::')}::"
+    assert lines.count(resume) == 1  # the report printed between them is only text
+    report = lines[lines.index(stop):lines.index(resume)]
+    assert any("INJECTED" in x for x in report)
+    after = lines[lines.index(resume) + 1:]
+    commands = [line for line in after if line.lstrip().startswith("::")]
     assert commands, "expected the grader's own annotation"
     for line in commands:  # the grader's annotations only, the program's text escaped
         assert line.startswith("::error file="), line

@@ -115,12 +115,13 @@ def test_gradebook_scores_are_the_results_and_the_matrix(runs: Runs) -> None:
     assert [row["student"] for row in book] == sorted(CLASS)
     columns = [f"echo_server.{b}" for b in POINTS]
     with open(runs.root / "whole" / "gradebook.csv", newline="") as f:
-        assert next(csv.reader(f)) == ["student", "status", "score", "max_score", *columns]
+        assert next(csv.reader(f)) == ["student", "status", "score", "max_score", "regrade",
+                                       *columns]
     for row in book:
         variant = CLASS[row["student"]]
         doc = json.loads((runs.root / "whole" / row["student"] / "results.json").read_text())
-        counted = [b for b in doc["behaviours"] if b["status"] != "error"]
-        assert float(row["score"]) == pytest.approx(sum(b["score"] for b in counted))
+        assert float(row["score"]) == pytest.approx(sum(b["score"] for b in doc["behaviours"]))
+        assert row["regrade"] == ""
         assert float(row["score"]) == pytest.approx(expected_score(variant)), row
         assert float(row["max_score"]) == pytest.approx(sum(POINTS.values()))
         assert row["status"] == ("failed" if EXPECT[variant].get("fails") else "passed")
@@ -203,9 +204,13 @@ def test_a_compile_error_fails_and_a_hang_does_not_stop_the_batch(tmp_path: Path
     assert "not finished within 30 s" in (out / "hangs" / "report.txt").read_text()
     assert (out / "hangs" / "report.html").is_file()
     assert "regrade hangs: not finished within 30 s" in proc.stderr
-    # what was graded before it stopped still counts as graded, and the sum holds
-    counted = [b for b in hangs["behaviours"] if b["status"] != "error"]
-    assert float(book["hangs"]["score"]) == sum(b["score"] for b in counted)
+    # what was graded before it stopped still counts as graded, and the sum holds; the
+    # maximum stays the spec's total (a grader that stopped is never a gift), and the
+    # row says to regrade
+    assert float(book["hangs"]["score"]) == sum(b["score"] for b in hangs["behaviours"])
+    assert float(book["hangs"]["max_score"]) == sum(POINTS.values())
+    assert book["hangs"]["regrade"].startswith("grader error: regrade: not finished")
+    assert book["ok"]["regrade"] == "" and book["broken"]["max_score"] == "8"
 
 
 def test_workflow_template_fans_out_shards_and_merges() -> None:
@@ -220,3 +225,37 @@ def test_workflow_template_fans_out_shards_and_merges() -> None:
     assert merge["needs"] == "grade"
     assert any("download-artifact" in s.get("uses", "") for s in merge["steps"])
     assert any("sockgrade merge-gradebooks" in s.get("run", "") for s in merge["steps"])
+
+
+def test_gradebook_cells_are_never_formulas_and_grader_errors_keep_their_points(
+        tmp_path: Path) -> None:
+    """OWASP's CSV injection payloads as student names are written as text; a grader
+    error keeps its points in max_score, reads `error` in its column and `grader error:
+    regrade` in the regrade column."""
+    from harness.batch import Graded, _collect, write_gradebook
+
+    where = tmp_path / "out" / "x"
+    where.mkdir(parents=True)
+    (where / "results.json").write_text(json.dumps({"status": "error", "behaviours": [
+        {"assignment": "a", "id": "ok", "status": "passed", "score": 1, "max_score": 1},
+        {"assignment": "a", "id": "boom", "status": "error", "score": 0, "max_score": 5}]}))
+    (where / "report.html").write_text("<html></html>")
+    graded = _collect("x", where, tmp_path, "", 1.0, {"a.ok": 1.0, "a.boom": 5.0, "a.n": 2.0})
+    # a.n was never graded (blank), yet the maximum is the specs' whole total
+    assert (graded.status, graded.max_score, graded.errored) == ("error", 8.0, ("a.boom",))
+    names = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(1)", "\tx", "\ry", os.fsdecode(b"b\xff")]
+    rows = [Graded(n, "passed", {"a.ok": 1.0}, 1.0).row() for n in names]
+    rows.append(Graded("z", graded.status, graded.scores, graded.max_score, "",
+                       graded.errored).row())
+    book = tmp_path / "gradebook.csv"
+    write_gradebook(book, ["a.ok", "a.boom", "a.n"], rows)
+    got = {r["student"]: r for r in read_book(book)}
+    assert sorted(got) == sorted(["'=cmd|' /C calc'!A0", "'+1", "'-1", "'@SUM(1)", "'\tx",
+                                  "'\ry", "b\\xff", "z"])
+    assert (got["z"]["score"], got["z"]["max_score"], got["z"]["a.boom"], got["z"]["a.n"]) \
+        == ("1", "8", "error", "")
+    assert got["z"]["regrade"] == "grader error: regrade: a.boom"
+    merged = tmp_path / "merged.csv"  # merging keeps each cell as it is (no second quote)
+    assert subprocess.run(batch_cmd("merge-gradebooks", str(merged), str(book)), cwd=ROOT,
+                          capture_output=True, timeout=60).returncode == 0
+    assert merged.read_text(encoding="utf-8") == book.read_text(encoding="utf-8")

@@ -144,22 +144,26 @@ def test_nothing_is_left_behind_by_a_daemonizing_program(tmp_path: Path) -> None
     assert marker.exists()  # the submission itself is untouched
 
 
-def test_only_grader_errors_decides_exit_3(tmp_path: Path) -> None:
-    from harness.cli import _only_grader_errors
+def test_any_grader_error_decides_exit_3(tmp_path: Path) -> None:
+    """A grader error makes the whole result the staff's to regrade, failures or not."""
+    from harness.cli import _any_grader_error
 
     doc = tmp_path / "r.json"
     doc.write_text('{"behaviours": [{"status": "passed"}, {"status": "error"}]}')
-    assert _only_grader_errors(doc)
+    assert _any_grader_error(doc)
     doc.write_text('{"behaviours": [{"status": "failed"}, {"status": "error"}]}')
-    assert not _only_grader_errors(doc)
+    assert _any_grader_error(doc)
+    doc.write_text('{"behaviours": [{"status": "failed"}, {"status": "passed"}]}')
+    assert not _any_grader_error(doc)
     doc.write_text("not json")
-    assert not _only_grader_errors(doc)
+    assert not _any_grader_error(doc)
 
 
 @needs_netns
-def test_grader_timeout_is_an_error_not_charged_exit_3(tmp_path: Path) -> None:
-    """pytest-timeout stopping a behaviour is the grader's failure: status error, not
-    counted, exit 3, and the results file is still written."""
+def test_grader_timeout_is_an_error_kept_in_the_maximum_exit_3(tmp_path: Path) -> None:
+    """pytest-timeout stopping a behaviour is the grader's failure: status error, its
+    points kept in the maximum, exit 3, the results file still written; the traceback
+    goes to staff (the JSON, stderr), the student reads one line."""
     spec = tmp_path / "slow.yaml"
     spec.write_text(TINY_SPEC.replace("      - connect: c1\n      - send: {conn: c1, line: hi}\n"
                                       "      - expect_echo: c1\n", "      - idle: 20\n"))
@@ -174,7 +178,11 @@ def test_grader_timeout_is_an_error_not_charged_exit_3(tmp_path: Path) -> None:
     doc = json.loads(out.read_text())
     assert [b["status"] for b in doc["behaviours"]] == ["error"]
     assert "Timeout" in doc["behaviours"][0]["error"]
-    assert "not your fault" in proc.stdout
+    assert doc["status"] == "error" and doc["max_score"] == 1.0 and doc["score"] == 0
+    assert "grader error: regrade" in proc.stdout and "not your fault" in proc.stdout
+    assert "Traceback" not in proc.stdout and "Timeout" not in proc.stdout
+    assert "grader error: regrade: echo_server.echo_line" in proc.stderr
+    assert "Timeout" in proc.stderr
 
 
 def test_specs_outside_the_current_directory_keep_every_behaviour(tmp_path: Path) -> None:

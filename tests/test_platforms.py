@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT, needs_netns, sockgrade
 
 from harness.platforms import github, gradescope, prairielearn
+from harness.report.html import render_html
 from harness.run.outcome import Outcome
 from harness.transcript import Check
 
@@ -55,22 +56,44 @@ def valid_gradescope(doc: dict[str, Any]) -> None:
     jsonschema.validate(doc, GRADESCOPE)
 
 
-def test_gradescope_documents_validate_and_never_charge_grader_errors() -> None:
-    outcomes = [outcome("passed"), outcome("failed"), outcome("error")]
+TRACEBACK = 'Traceback (most recent call last):\n  File "/root/harness/run/runner.py"\n' \
+    "RecursionError: maximum recursion depth exceeded\n"
+
+
+def test_gradescope_documents_validate_and_a_grader_error_keeps_its_points() -> None:
+    outcomes = [outcome("passed"), outcome("failed"), outcome("error", error=TRACEBACK)]
     doc = gradescope.results(outcomes, 12.3)
     valid_gradescope(doc)
     assert doc["score"] == 1.0
     assert [t["status"] for t in doc["tests"]] == ["passed", "failed", "failed"]
     errored = doc["tests"][2]
-    assert errored["max_score"] == 0.0 and "not counted" in errored["name"]
+    # the maximum stays the spec's total: a grader error is never a gift
+    assert sum(t["max_score"] for t in doc["tests"]) == 3.0 and errored["max_score"] == 1.0
+    assert errored["score"] == 0.0 and "grader error: regrade" in errored["name"]
+    assert errored["output"].startswith("grader error: regrade\n")
+    assert "not your fault, your grade will be checked" in errored["output"]
+    assert doc["output"].splitlines()[0].startswith("grader error: regrade — ")
+    assert "echo_server.b" in doc["output"].splitlines()[0]
+    # the harness's traceback is the staff's, never in what a student reads
+    assert "Traceback" not in json.dumps(doc) and "/root" not in json.dumps(doc)
     assert "expected: 'hi'" in doc["tests"][1]["output"]
+    assert "grader error" not in gradescope.results(outcomes[:2], 1)["output"]
     valid_gradescope(gradescope.results([], 0, ["specs/x.yaml:3: unknown step"]))
 
 
-def test_prairielearn_score_is_a_fraction_and_errors_are_not_gradable() -> None:
-    doc = prairielearn.results([outcome("passed"), outcome("failed"), outcome("error")])
+def test_prairielearn_score_is_a_fraction_and_a_grader_error_is_not_gradable() -> None:
+    doc = prairielearn.results([outcome("passed"), outcome("failed")])
     assert doc["gradable"] is True and doc["score"] == 0.5
-    assert [t["max_points"] for t in doc["tests"]] == [1.0, 1.0, 0.0]
+    doc = prairielearn.results([outcome("passed"), outcome("failed"),
+                                outcome("error", error=TRACEBACK)])
+    # PrairieLearn records no score for an ungradable result: staff regrade it instead
+    # of a 1/2 that would have become 1.0 without the grader's failure
+    assert doc["gradable"] is False and doc["score"] == 0.0
+    assert doc["message"].startswith("grader error: regrade")
+    assert doc["format_errors"] and "grader error: regrade" in doc["format_errors"][0]
+    assert [t["max_points"] for t in doc["tests"]] == [1.0, 1.0, 1.0]
+    assert "grader error: regrade" in doc["tests"][2]["message"]
+    assert "Traceback" not in json.dumps(doc)
     assert prairielearn.results([], ["boom"])["gradable"] is False
 
 
@@ -79,6 +102,19 @@ def test_classroom_payload_is_what_the_grading_reporter_decodes() -> None:
     doc = json.loads(base64.b64decode(payload))
     assert doc["version"] == 1 and doc["status"] == "fail" and doc["max_score"] == 2.0
     assert [(t["status"], t["score"]) for t in doc["tests"]] == [("pass", 1.0), ("fail", 0.0)]
+
+
+def test_github_says_grader_error_regrade_and_keeps_the_maximum() -> None:
+    outcomes = [outcome("passed"), outcome("failed"), outcome("error", error=TRACEBACK)]
+    doc = json.loads(base64.b64decode(github.classroom_payload(outcomes)))
+    assert doc["status"] == "error" and doc["max_score"] == 3.0
+    assert doc["tests"][2]["status"] == "error" and doc["tests"][2]["score"] == 0.0
+    assert doc["tests"][2]["message"].startswith("grader error: regrade")
+    lines = github.workflow_commands(outcomes)
+    assert lines[0].startswith("::error title=sockgrade%3A grader error%3A regrade::")
+    summary = github.job_summary(outcomes)
+    assert "grader error: regrade" in summary and "Score: 1/3" in summary
+    assert "Traceback" not in summary + json.dumps(doc) + "".join(lines)
 
 
 def test_student_output_cannot_inject_workflow_commands() -> None:
@@ -92,12 +128,41 @@ def test_student_output_cannot_inject_workflow_commands() -> None:
     assert "<script>" not in summary and "\\|" in summary
 
 
+LEGACY = "##[error]INJECTED\n  ##[add-mask]hunter2\nx ##[set-output name=score;]100 ###[warning]y"
+
+
+def runner_commands(line: str) -> list[str]:
+    """What GitHub's runner would take as a command in one log line: the `::name` form at
+    the start (after leading spaces) and the legacy `##[name]` form anywhere in it."""
+    found = []
+    if line.lstrip().startswith("::"):
+        found.append(line.lstrip()[2:].split("::")[0].split(" ")[0])
+    if "##[" in line:
+        found.append(line.split("##[", 1)[1].split("]")[0])
+    return found
+
+
+def test_legacy_workflow_commands_are_not_commands_either() -> None:
+    lines = github.workflow_commands([outcome("failed", actual=LEGACY)])
+    assert [runner_commands(x) for x in lines] == [["error"]]  # ours, nothing else
+    summary = github.job_summary([outcome("failed", actual=LEGACY)])
+    assert not [x for x in summary.splitlines() if runner_commands(x)]
+    assert "#\\x23[add-mask]hunter2" in summary  # escaped, still readable
+    assert "##[" not in github.no_legacy_commands("####[[##[##[")
+    stop, resume = github.stop_commands()
+    token = stop.removeprefix("::stop-commands::")
+    assert resume == f"::{token}::" and len(token) >= 32 and token != github.stop_commands()[0]
+
+
 def test_hidden_details_never_reach_student_facing_outputs() -> None:
     hidden = outcome("failed", visibility="hidden", actual="the secret payload")
     assert github.workflow_commands([hidden]) == []
     assert "secret" not in github.job_summary([hidden])
     assert "secret" not in json.dumps(prairielearn.results([hidden]))
     assert "secret" not in base64.b64decode(github.classroom_payload([hidden])).decode()
+    page = render_html([hidden, outcome("error", visibility="hidden", error=TRACEBACK)], "t")
+    assert "secret" not in page and "expect_echo" not in page and "Traceback" not in page
+    assert "a hidden test: no details are shown" in page
     # Gradescope hides the whole test from students itself: there the details may go
     assert gradescope.results([hidden], 1)["tests"][0]["visibility"] == "hidden"
 

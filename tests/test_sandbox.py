@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -142,22 +143,44 @@ def test_a_build_runs_as_the_slot_uid_and_leaves_no_daemon(tmp_path: Path) -> No
 
 @needs_netns
 def test_a_later_grader_removes_the_empty_cgroups_of_a_killed_one(tmp_path: Path) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    """Owners hold a lock, not a name: an unlocked empty cgroup of ours is a dead
+    grader's and goes; a locked one (a live grader's, in any pid namespace) stays."""
     try:
         parent = cgroup._v2_parent()
     except cgroup.CgroupUnavailable:
         pytest.skip("no writable cgroup v2 here")
-    stale, live = parent / f"{cgroup.PREFIX}{dead}-0", parent / f"{cgroup.PREFIX}{os.getpid()}-99"
+    stale, live = parent / f"{cgroup.PREFIX}{'d' * 16}", parent / f"{cgroup.PREFIX}{'a' * 16}"
     stale.mkdir()
     live.mkdir()
+    held = cgroup._lock(live)
     try:
+        assert held is not None and cgroup.orphaned(stale) and not cgroup.orphaned(live)
         # a new process: the sweep happens at its first cgroup
         subprocess.run([sys.executable, "-c", "from harness.sandbox import cgroup; "
                         "cgroup.RunCgroup(8, 64).close()"], cwd=ROOT, check=True)
         assert not stale.exists()
-        assert live.exists()  # its owner, this test, is alive
+        assert live.exists()  # its owner, this test, holds its lock
     finally:
+        if held is not None:
+            os.close(held)
         for d in (stale, live):
             if d.exists():
                 d.rmdir()
+
+
+@needs_netns
+def test_a_cgroup_name_says_nothing_of_the_grader() -> None:
+    """A program reads its cgroup's name in /proc/self/cgroup: random, never the pid."""
+    try:
+        cgs = [cgroup.RunCgroup(8, 64) for _ in range(2)]
+    except cgroup.CgroupUnavailable:
+        pytest.skip("no writable cgroup v2 here")
+    try:
+        names = [c.path.name for c in cgs]
+        for name in names:
+            assert re.fullmatch(r"sockgrade-[0-9a-f]{16}", name), name
+            assert not cgroup.orphaned(cgs[0].path)  # ours while we live
+        assert names[0] != names[1]
+    finally:
+        for c in cgs:
+            c.close()

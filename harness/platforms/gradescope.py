@@ -3,7 +3,9 @@
 Rules this module keeps:
 - Gradescope itself keeps a hidden test from students, so hidden behaviours go in with
   their details and `visibility: hidden`.
-- A grader error counts neither in the score nor in the maximum, and the test says so.
+- A grader error keeps the test's max_score (the total maximum stays the spec's), scores
+  0, and says `grader error: regrade` in the test's name and output and at the top of
+  the result; the student reads one short line, never the harness's traceback.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from harness.i18n import _
-from harness.platforms.common import student_text, total
+from harness.platforms.common import REGRADE, regrade_line, student_text, total
 from harness.report.text import render_failure
 from harness.run.outcome import Outcome
 
@@ -23,25 +25,26 @@ def results(outcomes: Sequence[Outcome], execution_time: float,
     tests = []
     for n, o in enumerate(outcomes, 1):
         error = o.status == "error"
+        if error:
+            output = f"{REGRADE}\n{student_text(o)}"
+        else:
+            output = render_failure(o) if o.status != "passed" else student_text(o)
         tests.append({
-            "name": f"{o.assignment}: {o.title}" + (_(" (grader error, not counted)") if error
-                                                     else ""),
+            "name": f"{o.assignment}: {o.title}" + (f" ({REGRADE})" if error else ""),
             "number": str(n),
             "score": 0.0 if error else o.score,
-            "max_score": 0.0 if error else o.max_score,
+            "max_score": o.max_score,
             "status": "passed" if o.status == "passed" else "failed",
             # Gradescope itself keeps a hidden test from students, details included
             "visibility": o.visibility,
-            "output": render_failure(o) if o.status != "passed" else student_text(o),
+            "output": output,
             "output_format": "text",
             "tags": [o.assignment, o.behaviour] + (["grader-error"] if error else []),
         })
     score = total(outcomes)[0]
-    lines = ["sockgrade: " + _("{passed} of {n} behaviours passed").format(
+    lines = [regrade_line(outcomes)] if regrade_line(outcomes) else []
+    lines += ["sockgrade: " + _("{passed} of {n} behaviours passed").format(
         passed=sum(o.status == "passed" for o in outcomes), n=len(outcomes))]
     lines += [_("The grader could not run: {why}").format(why=e) for e in errors]
-    if any(o.status == "error" for o in outcomes):
-        lines.append(_("Some behaviours could not be graded (grader error): they are not "
-                       "counted, and the staff will regrade them."))
     return {"score": score, "execution_time": round(execution_time), "output": "\n".join(lines),
             "output_format": "text", "stdout_visibility": "hidden", "tests": tests}

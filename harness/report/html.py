@@ -10,6 +10,8 @@ Rules this module keeps:
 - The same words as the text report (`report.frame_line`, `judge.preview`, `report.safe`),
   so the terminal and the page never disagree.
 - Long things are cut with a count of what was left out, never silently.
+- The page is the student's: a hidden behaviour shows its score and no details (also
+  under `--all`), and a grader error one short line, never the harness's traceback.
 - Pure: returns a str (declared UTF-8: write it with encoding="utf-8").
 """
 
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 from harness import i18n
 from harness.i18n import _
 from harness.report.ladder import connections, ladder_svg
-from harness.report.text import frame_line, relative_seqs, score_line
+from harness.report.text import REGRADE, frame_line, grader_error_line, relative_seqs, score_line
 from harness.run.outcome import Outcome
 from harness.textutil import preview, safe
 from harness.transcript import Event
@@ -83,10 +85,12 @@ def _summary(outcomes: Sequence[Outcome]) -> list[str]:
             name = f'<a href="#b{i}">{name}</a>'
         why = ""
         check = o.failed_check()
-        if o.status == "failed" and check is not None:
+        if o.status == "failed" and o.visibility == "hidden":
+            why = f'<div class="subtitle">{_esc(_("hidden test"))}</div>'
+        elif o.status == "failed" and check is not None:
             why = f'<div class="subtitle">← {_esc(check.description)}</div>'
         elif o.status == "error":
-            why = f'<div class="subtitle">{_esc(_("grader error (not charged)"))}</div>'
+            why = f'<div class="subtitle">{_esc(REGRADE)}</div>'
         rows.append(f'<tr class="{_esc(o.status)}"><td>{name}'
                     f'<div class="subtitle">{_esc(o.title)}</div>{why}</td>'
                     f'<td class="status {_esc(o.status)}">{MARKS.get(o.status, _esc(o.status))}'
@@ -128,9 +132,12 @@ def _section(i: int, o: Outcome) -> list[str]:
            f"<h2>{_esc(mark)} {_esc(o.assignment)}.{_esc(o.behaviour)}: {_esc(o.title)}"
            f" ({o.score:g}/{o.max_score:g})</h2>"]
     if o.status == "error":
-        out += [f"<p>{_esc(_('The grader itself failed here (not your fault; tell the staff):'))}"
-                "</p>",
-                _pre("\n".join(o.error.rstrip().splitlines()[-15:]))]
+        out += [f"<p>{_esc(REGRADE)} — {_esc(grader_error_line())}</p>", "</section>"]
+        return out
+    if o.visibility == "hidden":
+        out += [f"<p>{_esc(_('failed (a hidden test: no details are shown)'))}</p>",
+                "</section>"]
+        return out
     out += _failed_check(o)
     passed = [c for c in o.checks if c.passed and not c.skipped]
     if passed:

@@ -6,6 +6,9 @@ Rules this module keeps:
 - Long things are cut with a count of what was left out, never silently.
 - Program output is shown as printed, but control characters are escaped: a student's
   program cannot move our cursor or fake lines of the report.
+- A grader error shows the student one short line (`grader_error_line`), never the
+  harness's traceback (that is the staff's: the JSON's `error`, stderr). It keeps its
+  points in the maximum, and the score line says `grader error: regrade` (`REGRADE`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from harness.transcript import Event, Frame
 MAX_EVENTS = 40
 MAX_FRAMES = 40
 MAX_OUTPUT = 1500
+
+# the staff's marker, the same in every language so it can be searched for
+REGRADE = "grader error: regrade"
 
 _ARROWS = {"sent": ">>", "received": "<<", "stdin": ">>", "stdout": "<<", "stderr": "<<"}
 
@@ -71,11 +77,15 @@ def frame_line(f: Frame, names: dict[int, str], base: dict[tuple[str, int], int]
     return f"{f.t:8.3f}  {src} > {dst}  " + " ".join(parts)
 
 
+def grader_error_line() -> str:
+    """What a student reads about a behaviour the grader failed on."""
+    return _("grader error: not your fault, your grade will be checked")
+
+
 def render_failure(o: Outcome) -> str:
     lines = [f"{o.assignment} › {o.behaviour}: {o.title}  ({o.score:g}/{o.max_score:g})"]
     if o.status == "error":
-        lines += [_("  The grader itself failed here (not your fault; tell the staff):"),
-                  *("    " + x for x in o.error.rstrip().splitlines()[-15:])]
+        lines.append(f"  {REGRADE} — {grader_error_line()}")
     check = o.failed_check()
     if check is not None:
         lines.append(f"  {o.spec}:{check.line}: {check.description}")
@@ -132,7 +142,7 @@ def score_table(outcomes: Sequence[Outcome]) -> str:
         if o.status == "failed" and check is not None:
             why = f"  ← {check.description}"
         elif o.status == "error":
-            why = _("  ← grader error (not charged)")
+            why = f"  ← {REGRADE}"
         name = f"{o.assignment}.{o.behaviour}"
         rows.append(f"  {marks.get(o.status, o.status):<5} {name:<{width}}"
                     f"  {o.score:>4g}/{o.max_score:<4g} {safe(why)}")
@@ -141,9 +151,15 @@ def score_table(outcomes: Sequence[Outcome]) -> str:
 
 
 def score_line(outcomes: Sequence[Outcome]) -> str:
-    """'Score: 5/8 (5 of 8 behaviours passed)': the grader's errors count for nothing."""
+    """'Score: 5/8 (5 of 8 behaviours passed)': a grader error keeps its points in the
+    maximum (never a gift), and then the line says so."""
     got = sum(o.score for o in outcomes)
-    total = sum(o.max_score for o in outcomes if o.status != "error")
+    total = sum(o.max_score for o in outcomes)
     passed = sum(1 for o in outcomes if o.status == "passed")
-    return _("Score: {got}/{total} ({passed} of {n} behaviours passed)").format(
+    line = _("Score: {got}/{total} ({passed} of {n} behaviours passed)").format(
         got=f"{got:g}", total=f"{total:g}", passed=passed, n=len(outcomes))
+    errors = sum(1 for o in outcomes if o.status == "error")
+    if errors:
+        line += f" — {REGRADE} " + _("({n} behaviour(s) not graded; not your fault, your "
+                                     "grade will be checked)").format(n=errors)
+    return line

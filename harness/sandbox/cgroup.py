@@ -13,25 +13,27 @@ Rules this module keeps:
 - The child enters the cgroup itself, before exec (`procs_files` for `sandbox.Jail`),
   so not one fork escapes it. `close()` kills, waits until the cgroup is empty and
   removes it; it never raises.
-- A grader killed outright (SIGKILL, OOM, a platform's time limit) cannot close its
-  cgroups; the first cgroup a later grader makes removes those whose owner (the pid in
-  the name) is gone and that are empty. One with processes in it is left: the pid may
-  be another pid namespace's, and a slot's processes are killed by the slot's next
-  holder anyway.
+- A cgroup's name is random (`sockgrade-<hex>`): a program reads its own cgroup's name
+  in /proc/self/cgroup, and it must learn nothing of the grader from it (not its pid).
+- Its owner holds an flock on the cgroup's directory for as long as it lives. A grader
+  killed outright (SIGKILL, OOM, a platform's time limit) cannot close its cgroups, but
+  the kernel drops its lock; the first cgroup a later grader makes removes the unlocked
+  ones that are empty (in any pid namespace). One with processes in it is left: a slot's
+  processes are killed by the slot's next holder anyway.
 - Nothing available: `CgroupUnavailable`, and the caller relies on the subreaper.
 """
 
 from __future__ import annotations
 
 import contextlib
-import itertools
+import fcntl
 import os
+import secrets
 import signal
 import time
 from pathlib import Path
 
 PREFIX = "sockgrade-"
-_counter = itertools.count()
 
 
 class CgroupUnavailable(Exception):
@@ -98,16 +100,67 @@ def _keyed(path: Path, key: str) -> int:
 _swept = False
 
 
+def _lock(path: Path) -> int | None:
+    """An fd holding the flock of a cgroup directory, or None when another holds it."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def orphaned(path: Path) -> bool:
+    """Whether a cgroup of ours has no live owner (its lock is free)."""
+    if _legacy_owner_alive(path.name):
+        return False
+    try:
+        fd = _lock(path)
+    except OSError:
+        return False  # gone already
+    if fd is None:
+        return False
+    os.close(fd)
+    return True
+
+
+def _legacy_owner_alive(name: str) -> bool:
+    """A cgroup named `sockgrade-<pid>-<n>` by an older sockgrade holds no lock: its owner
+    is the pid in its name."""
+    owner, _, n = name.removeprefix(PREFIX).partition("-")
+    return owner.isdigit() and n.isdigit() and Path(f"/proc/{owner}").exists()
+
+
 def _sweep(parent: Path) -> None:
     """Remove the cgroups under `parent` of graders that no longer exist."""
     with contextlib.suppress(OSError):
         for d in parent.iterdir():
-            owner = d.name.removeprefix(PREFIX).split("-")[0]
-            if not d.name.startswith(PREFIX) or not owner.isdigit() \
-                    or Path(f"/proc/{owner}").exists():
-                continue  # a live grader's (or a reused pid's: left, to be safe)
-            with contextlib.suppress(OSError):  # EBUSY: not empty, left alone
-                d.rmdir()
+            if not d.name.startswith(PREFIX) or _legacy_owner_alive(d.name):
+                continue
+            with contextlib.suppress(OSError):
+                fd = _lock(d)
+                if fd is None:
+                    continue  # a live grader's
+                try:
+                    d.rmdir()  # EBUSY: not empty, left alone
+                finally:
+                    os.close(fd)
+
+
+def _make(parent: Path) -> tuple[Path, int]:
+    """A new cgroup of a random name, locked as ours."""
+    for _ in range(5):
+        path = parent / f"{PREFIX}{secrets.token_hex(8)}"
+        path.mkdir()
+        fd = _lock(path)  # None: another grader's sweep holds it for a moment
+        if fd is not None and path.is_dir() and os.stat(path).st_ino == os.fstat(fd).st_ino:
+            return path, fd
+        if fd is not None:
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            path.rmdir()
+    raise CgroupUnavailable("could not make a cgroup of our own")
 
 
 class RunCgroup:
@@ -121,9 +174,8 @@ class RunCgroup:
             if v1 is not None:
                 _sweep(v1)
         self._enable(parent, ("pids", "memory"))
-        name = f"{PREFIX}{os.getpid()}-{next(_counter)}"
-        self.path = parent / name
-        self.path.mkdir()
+        self.path, fd = _make(parent)
+        self._locks = [fd]
         self.v1_pids: Path | None = None
         self.features = ["cgroup.kill", "CPU accounting"]
         if (self.path / "pids.max").exists():
@@ -132,10 +184,10 @@ class RunCgroup:
         else:
             v1 = _v1_pids_parent()
             if v1 is not None:
-                with contextlib.suppress(OSError):
-                    (v1 / name).mkdir()
-                    (v1 / name / "pids.max").write_text(str(processes))
-                    self.v1_pids = v1 / name
+                with contextlib.suppress(OSError, CgroupUnavailable):
+                    self.v1_pids, fd = _make(v1)
+                    self._locks.append(fd)
+                    (self.v1_pids / "pids.max").write_text(str(processes))
                     self.features.append(f"pids.max {processes} (v1)")
         if (self.path / "memory.max").exists():
             (self.path / "memory.max").write_text(str(memory_mib << 20))
@@ -219,6 +271,10 @@ class RunCgroup:
                         problems.append(f"cgroup {d} not removed: {exc.strerror}")
                         break
                     time.sleep(0.01)
+        for fd in self._locks:  # last: a sweep may take what is left, only now
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._locks = []
         return problems
 
 
