@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import io
 import json
 import os
 import re
@@ -38,6 +39,7 @@ from typing import Any, TextIO
 import psutil
 
 from harness.results import Destinations, write_all
+from harness.sandbox import files
 from harness.spec import model as speclib
 from harness.textutil import safe
 
@@ -146,7 +148,9 @@ def _run_check(job: Job, student: str, where: Path) -> str:
         argv.append("--all")
     # one student's job summary and annotations would drown in a class's
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    with open(where / "report.txt", "wb") as log:
+    report = os.open(where / "report.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                     | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(report, "wb") as log:
         # a session of its own: Ctrl-C reaches the batch only, which passes it on once
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -195,9 +199,8 @@ def _collect(student: str, where: Path, submission: Path, problem: str,
     elif problem:  # keep what was graded before it stopped, but say it did not finish
         doc["status"] = "error"
         doc["errors"] = [*doc.get("errors", []), problem]
-        tmp = results.with_name(results.name + ".tmp")
-        tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        tmp.replace(results)
+        files.write_replacing(results, (json.dumps(doc, indent=2, ensure_ascii=False)
+                                        + "\n").encode("utf-8"))
     if not html.exists():
         write_all(Destinations(html=html), [], submission, [problem] if problem else [],
                   seconds)
@@ -245,13 +248,11 @@ class Progress:
 
 
 def write_gradebook(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")  # whole or not at all
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=[*FIXED, *columns], restval="")
-        writer.writeheader()
-        writer.writerows(sorted(rows, key=lambda r: r["student"]))
-    tmp.replace(path)
+    f = io.StringIO(newline="")
+    writer = csv.DictWriter(f, fieldnames=[*FIXED, *columns], restval="")
+    writer.writeheader()
+    writer.writerows(sorted(rows, key=lambda r: r["student"]))
+    files.write_replacing(path, f.getvalue().encode("utf-8"))  # whole or not at all
 
 
 def _usage(message: str) -> int:

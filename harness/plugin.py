@@ -12,8 +12,6 @@ Rules this module keeps:
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,8 @@ from harness.results import ResultsCollector
 from harness.run.outcome import PROPERTY, Outcome
 from harness.run.runner import RunConfig, run_behaviour
 from harness.run.submission import BuildFailure, Built, build, copy_submission
-from harness.sandbox import procs
+from harness.sandbox import files, procs, walls
+from harness.sandbox.limits import DEFAULT_DISK, Disk
 from harness.spec.model import Behaviour, Spec, SpecError, Step, load_spec
 
 SETTINGS = pytest.StashKey[options.Settings]()
@@ -36,21 +35,34 @@ BUILD_BUDGET = 90.0
 
 
 class BuildCache:
-    """Copy the submission once per session and build each program once."""
+    """Copy the submission once per session and build each program once. The first
+    spec to ask sets the disk caps (a session grades one assignment's specs)."""
 
     def __init__(self, submission: Path) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="sockgrade-build-"))
+        self.space: files.Workspace | None = None
         self._copied: str | None = None
+        self.notes: list[str] = []
         self._submission = submission
         self._built: dict[str, Built | BuildFailure] = {}
 
-    def get(self, names: list[str]) -> dict[str, Built | BuildFailure]:
+    @property
+    def dir(self) -> Path:
+        return self._space(DEFAULT_DISK).path
+
+    def _space(self, disk: Disk) -> files.Workspace:
+        if self.space is None:
+            self.space = files.workspace("sockgrade-build-", disk.working)
+        return self.space
+
+    def get(self, names: list[str],
+            disk: Disk = DEFAULT_DISK) -> dict[str, Built | BuildFailure]:
         if self._copied is None:
+            space = self._space(disk)
             try:
-                copy_submission(self._submission, self.dir)
+                self.notes = copy_submission(self._submission, space.path, disk.submission)
                 self._copied = ""
-            except OSError as exc:
-                self._copied = f"could not copy the submission: {exc}"
+            except files.Refused as exc:  # the student's: every program fails with it
+                self._copied = str(exc)
         for name in names:
             if name not in self._built:
                 self._built[name] = (BuildFailure(name, self._copied) if self._copied
@@ -58,7 +70,8 @@ class BuildCache:
         return {n: self._built[n] for n in names}
 
     def close(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if self.space is not None:
+            self.space.remove(walls.layers().uid)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -92,6 +105,16 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     if file_path.suffix in (".yaml", ".yml"):
         return SpecFile.from_parent(parent, path=file_path)
     return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A plain folder, never a Package: pytest would import an `__init__.py` found in a
+    spec's folder or above it (a build may have written one), as root."""
+    settings = parent.config.stash.get(SETTINGS, None)
+    if settings is None or settings.submission is None:
+        return None
+    return pytest.Dir.from_parent(parent, path=path)
 
 
 class SpecFile(pytest.File):
@@ -149,12 +172,12 @@ class BehaviourItem(pytest.Item):
 
     def runtest(self) -> None:
         settings = self.config.stash[SETTINGS]
-        builds = self.config.stash[BUILDS].get(sorted(self.spec.programs))
-        artifacts = settings.artifacts or Path(tempfile.gettempdir()) / "sockgrade-artifacts"
+        cache = self.config.stash[BUILDS]
+        builds = cache.get(sorted(self.spec.programs), self.spec.disk)
         outcome = run_behaviour(self.spec, self.behaviour, RunConfig(
-            build_dir=self.config.stash[BUILDS].dir, builds=builds, artifacts=artifacts,
+            build_dir=cache.dir, builds=builds, artifacts=settings.artifacts,
             slow=settings.slow, isolation=settings.isolation, keep_pcap=settings.keep_pcap,
-            hide=_kept_from_programs(settings)))
+            extra_notes=tuple(cache.notes), hide=_kept_from_programs(settings)))
         self.user_properties.append((PROPERTY, outcome.to_dict()))
         if outcome.status != "passed":
             raise BehaviourFailure(outcome)

@@ -24,6 +24,7 @@ from harness.platforms import github, gradescope, prairielearn
 from harness.report import html as html_report
 from harness.report import text as text_report
 from harness.run.outcome import PROPERTY, Outcome
+from harness.sandbox import files
 
 META = "sockgrade_meta"
 
@@ -59,11 +60,8 @@ def write_json(path: Path, outcomes: list[Outcome], submission: Path | None,
 
 
 def _write(path: Path, text: str) -> None:
-    """Whole or not at all: a reader never sees half a results file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    """Whole or not at all: a reader never sees half a results file; no link followed."""
+    files.write_replacing(path, text.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -93,8 +91,7 @@ def write_all(dest: Destinations, outcomes: list[Outcome], submission: Path | No
     if dest.classroom is not None:
         _write(dest.classroom, github.classroom_payload(outcomes) + "\n")
     if dest.github_summary is not None:
-        with open(dest.github_summary, "a", encoding="utf-8") as f:
-            f.write(github.job_summary(outcomes))
+        files.append_nofollow(dest.github_summary, github.job_summary(outcomes))
 
 
 class ResultsCollector:

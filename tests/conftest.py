@@ -83,8 +83,9 @@ def _our_leftovers() -> list[str]:
 
 def _stray_dirs() -> list[str]:
     """Working, private and build directories the graders should have removed."""
-    kept = {"sockgrade-artifacts"}  # pcaps of failed behaviours are kept on purpose
-    return sorted(p.name for p in SUITE_TMP.glob("sockgrade-*") if p.name not in kept)
+    # pcaps of failed behaviours are kept on purpose (a new folder per grader)
+    return sorted(p.name for p in SUITE_TMP.glob("sockgrade-*")
+                  if not p.name.startswith("sockgrade-artifacts-"))
 
 
 def _free_slot_uids() -> set[int]:

@@ -153,7 +153,7 @@ def test_a_later_grader_removes_the_empty_cgroups_of_a_killed_one(tmp_path: Path
     live.mkdir()
     try:
         # a new process: the sweep happens at its first cgroup
-        subprocess.run([sys.executable, "-c", "from harness import cgroup; "
+        subprocess.run([sys.executable, "-c", "from harness.sandbox import cgroup; "
                         "cgroup.RunCgroup(8, 64).close()"], cwd=ROOT, check=True)
         assert not stale.exists()
         assert live.exists()  # its owner, this test, is alive

@@ -19,8 +19,7 @@ import logging
 import select
 import socket
 import threading
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
@@ -155,8 +154,8 @@ class Capture:
         threading.Thread(target=self._sock.close, name="capture-close", daemon=True).start()
         self._marker.close()
 
-    def save(self, path: Path) -> None:
+    def save(self, out: BinaryIO) -> None:
+        """Into a file the caller opened (without following links: sandbox.files)."""
         with self._lock:
             pkts = list(self._packets)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        wrpcap(str(path), pkts)
+        wrpcap(out, pkts)

@@ -4,7 +4,10 @@ Rules this module keeps:
 - Program NAME is, in this order: a Makefile target NAME; NAME.c (gcc); NAME.py
   (python3); an executable file NAME. The first that exists is used.
 - Nothing is written into the student's directory: the submission is copied to a build
-  directory first, and every behaviour runs in its own copy of that.
+  directory first (`sandbox.files`: no link followed), and every behaviour runs in its
+  own copy of that.
+- The grader never reads or parses a student's file itself: the Python syntax check
+  runs like a build, as the slot uid, with its own memory ceiling.
 - A build that fails is a `BuildFailure` carrying the compiler's own message; it never
   raises, so the behaviours that need the program fail with that message.
 - A Makefile is the student's code too: builds run as the slot's uid (owning the build
@@ -22,10 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.i18n import _
-from harness.sandbox import procs, walls
-from harness.sandbox.limits import DEFAULT
+from harness.sandbox import files, procs, walls
+from harness.sandbox.limits import DEFAULT, DEFAULT_DISK
 
 BUILD_SECONDS = 60
+PY_CHECK_MIB = 1024  # address space of the syntax check (python3 itself takes ~30)
 GCC_FLAGS = ("-Wall", "-pthread")
 
 
@@ -52,10 +56,47 @@ def python3() -> str:
     return walls.python3() if os.geteuid() == 0 else shutil.which("python3") or sys.executable
 
 
-def copy_submission(submission: Path, into: Path) -> None:
-    """Copy without following links (a link stays a link) and without VCS metadata."""
-    shutil.copytree(submission, into, symlinks=True, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".git", "__pycache__"))
+def copy_submission(submission: Path, into: Path,
+                    limit_mib: int = DEFAULT_DISK.submission) -> list[str]:
+    """Copy without following links, without VCS metadata, fifos or devices; return
+    notes. Raises files.Refused (a link leaving the submission, too large, too deep)."""
+    into.mkdir(mode=0o700, exist_ok=True)
+    return files.copy_tree(submission, into, limit_mib)
+
+
+# Run as the slot uid, in a child: the source is the student's, and compiling it can
+# take ~430 times its size in memory (or recurse without end), which the child's own
+# RLIMIT_AS turns into an error of that child. -I: the student's files in the current
+# directory do not shadow the modules this script imports.
+_PY_CHECK = """
+import os, resource, sys
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+name = sys.argv[1]
+try:
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        source = f.read()
+    compile(source, name, "exec")
+except SyntaxError as exc:
+    print(f"{name}:{exc.lineno}: {exc.msg}")
+    print((exc.text or "").rstrip())
+    sys.exit(3)
+except (ValueError, OSError, MemoryError, RecursionError) as exc:
+    print(f"{name}: {type(exc).__name__}: {exc}"[:2000])
+    sys.exit(4)
+"""
+
+
+def _python_check(d: Path, name: str) -> Built | BuildFailure:
+    code, log = _run([python3(), "-I", "-c", _PY_CHECK, f"{name}.py",
+                       str(PY_CHECK_MIB << 20)], d)
+    if code == 0:
+        return Built(name, "python", "")
+    if code == 3:
+        return BuildFailure(name, _("{name}.py has a syntax error").format(name=name), log)
+    return BuildFailure(name, _("{name}.py cannot be read as Python").format(name=name),
+                        log.strip() or f"exit {code}")
 
 
 def _run(argv: list[str], cwd: Path) -> tuple[int, str]:
@@ -112,16 +153,7 @@ def build(d: Path, name: str) -> Built | BuildFailure:
                                         "{name}.c)").format(name=name), log)
         return Built(name, "gcc", log)
     if (d / f"{name}.py").is_file():
-        source = (d / f"{name}.py").read_bytes()
-        try:
-            compile(source, f"{name}.py", "exec")
-        except SyntaxError as exc:
-            return BuildFailure(name, _("{name}.py has a syntax error").format(name=name),
-                                f"{name}.py:{exc.lineno}: {exc.msg}\n{(exc.text or '').rstrip()}")
-        except ValueError as exc:  # e.g. NUL bytes in the source
-            return BuildFailure(name, _("{name}.py cannot be read as Python").format(name=name),
-                                str(exc))
-        return Built(name, "python", "")
+        return _python_check(d, name)
     exe = d / name
     if exe.is_file() and not exe.is_symlink() and os.access(exe, os.X_OK):
         return Built(name, "executable", "")

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from harness.sandbox.limits import DEFAULT as DEFAULT_LIMITS
-from harness.sandbox.limits import Limits
+from harness.sandbox.limits import DEFAULT_DISK, Disk, Limits
 from harness.spec import yamlsource
 from harness.spec.stepbase import Regex, StepArgs, Text
 from harness.spec.steps import STEPS, Accept, Listen, Repeat
@@ -108,6 +108,7 @@ class SpecDef(BaseModel):
     programs: dict[str, ProgramDef] = Field(min_length=1)
     files: dict[str, FileDef] = Field(
         default_factory=dict, description="Files placed in the working directory.")
+    disk: Disk = Field(DEFAULT_DISK, description="Disk a submission and its runs may take.")
     behaviours: list[BehaviourDef] = Field(min_length=1)
 
 
@@ -144,6 +145,7 @@ class Spec:
     behaviours: tuple[Behaviour, ...]
     source: tuple[str, ...] = field(repr=False)
     files: dict[str, FileDef] = field(default_factory=dict)
+    disk: Disk = DEFAULT_DISK
 
     def behaviour(self, bid: str) -> Behaviour:
         return next(b for b in self.behaviours if b.id == bid)
@@ -394,7 +396,7 @@ def parse_spec(path: Path, text: str) -> Spec:
     if parser.problems:
         raise SpecError(path, parser.problems, source)
     return Spec(path, sdef.assignment, sdef.title, sdef.port, dict(sdef.programs),
-                tuple(behaviours), tuple(source), dict(sdef.files))
+                tuple(behaviours), tuple(source), dict(sdef.files), sdef.disk)
 
 
 def load_spec(path: Path) -> Spec:
