@@ -74,7 +74,10 @@ limit = int(sys.argv[2])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 name = sys.argv[1]
 try:
-    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    real = os.path.realpath(name)  # a link within the folder is fine, one out of it not
+    if os.path.commonpath([real, os.getcwd()]) != os.getcwd():
+        raise OSError(f"a link to a file outside the submission ({os.readlink(name)})")
+    fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as f:
         source = f.read()
     compile(source, name, "exec")

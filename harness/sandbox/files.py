@@ -218,11 +218,11 @@ class Workspace:
         return remove_tree(self.path, uid)
 
 
-def workspace(prefix: str, size_mib: int) -> Workspace:
+def workspace(prefix: str, size_mib: int, mount: bool = True) -> Workspace:
     """A fresh directory (mkdtemp: root's, 0700, a new name) with a tmpfs of `size_mib`
-    on it where this process may mount one."""
+    on it where this process may mount one (and `mount` asks for it)."""
     path = Path(tempfile.mkdtemp(prefix=prefix))
-    if os.geteuid() != 0:
+    if os.geteuid() != 0 or not mount:
         return Workspace(path, size_mib, False)
     # a MiB over the cap: a program that filled it is seen to be over, not at it
     opts = f"size={size_mib + 1}m,mode=0700".encode()
