@@ -104,7 +104,7 @@ def overhead(runs: int) -> dict[str, Any]:
     from harness.judge import packets, stream
     from harness.run import actions, runner
     from harness.run.submission import build, copy_submission
-    from harness.sandbox import netns, procs
+    from harness.sandbox import files, netns, procs
     from harness.spec.model import parse_spec
 
     if netns.probe() is not None:
@@ -122,8 +122,8 @@ def overhead(runs: int) -> dict[str, Any]:
         clock.wrap(netns.NetNamespace, "leave", "namespace")
         clock.wrap(runner, "_start_capture", "capture start")
         clock.wrap(runner, "_teardown", "teardown")
-        clock.wrap(shutil, "copytree", "working copy")
-        clock.wrap(shutil, "rmtree", "working copy")
+        clock.wrap(files, "copy_tree", "working copy")
+        clock.wrap(files.Workspace, "remove", "working copy")
         clock.wrap(procs.Program, "__init__", "spawn")
         clock.wrap_item(actions.HANDLERS, "start", "start step")
         for kind in ("connect", "send", "expect_echo"):

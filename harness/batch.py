@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import io
 import json
 import os
 import re
@@ -45,6 +46,7 @@ import psutil
 from harness.platforms.common import REGRADE
 from harness.platforms.github import no_legacy_commands
 from harness.results import Destinations, write_all
+from harness.sandbox import files
 from harness.spec import model as speclib
 from harness.textutil import csv_cell, safe, shown_name
 
@@ -166,7 +168,9 @@ def _run_check(job: Job, student: str, where: Path) -> str:
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     # the class and its results: no student's build or program may read another's
     env["SOCKGRADE_HIDE"] = os.pathsep.join(str(p.resolve()) for p in (job.submissions, job.out))
-    with open(where / "report.txt", "wb") as log:
+    report = os.open(where / "report.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                     | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(report, "wb") as log:
         # a session of its own: Ctrl-C reaches the batch only, which passes it on once
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -215,9 +219,8 @@ def _collect(student: str, where: Path, submission: Path, problem: str,
     elif problem:  # keep what was graded before it stopped, but say it did not finish
         doc["status"] = "error"
         doc["errors"] = [*doc.get("errors", []), problem]
-        tmp = results.with_name(results.name + ".tmp")
-        tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        tmp.replace(results)
+        files.write_replacing(results, (json.dumps(doc, indent=2, ensure_ascii=False)
+                                        + "\n").encode("utf-8"))
     if not html.exists():
         write_all(Destinations(html=html), [], submission, [problem] if problem else [],
                   seconds)
@@ -265,14 +268,13 @@ class Progress:
 
 
 def write_gradebook(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")  # whole or not at all
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=[*FIXED, *columns], restval="")
-        writer.writerow({c: csv_cell(c) for c in writer.fieldnames})
-        writer.writerows({k: csv_cell(v) for k, v in r.items()}
-                         for r in sorted(rows, key=lambda r: r["student"]))
-    tmp.replace(path)
+    f = io.StringIO(newline="")
+    writer = csv.DictWriter(f, fieldnames=[*FIXED, *columns], restval="")
+    writer.writerow({c: csv_cell(c) for c in writer.fieldnames})
+    writer.writerows({k: csv_cell(v) for k, v in r.items()}
+                     for r in sorted(rows, key=lambda r: r["student"]))
+    # whole or not at all, no link followed; a name of any bytes is shown escaped already
+    files.write_replacing(path, f.getvalue().encode("utf-8", errors="backslashreplace"))
 
 
 def _usage(message: str) -> int:

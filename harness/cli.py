@@ -162,7 +162,11 @@ def _rootdir(files: list[Path]) -> str:
 
 def _run_pytest(args: argparse.Namespace, files: list[Path], submission: Path,
                 results: Path) -> int:
+    # nothing of pytest's own discovery, which starts from the specs' folders and climbs
+    # to / (where a build may have written): no conftest.py (--noconftest), no ini file
+    # (-c: an empty one), no package __init__.py (plugin.pytest_collect_directory)
     argv = [*map(str, files), f"--sockgrade-submission={submission}", "-p", "no:cacheprovider",
+            "--noconftest", "-c", os.devnull, "--assert=plain",
             "-q" if not args.verbose else "-v", "--no-header", "-rN",
             "-o", "console_output_style=classic", f"--rootdir={_rootdir(files)}"]
     if args.all:

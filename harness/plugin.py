@@ -16,9 +16,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,36 +29,48 @@ from harness.report import text as text_report
 from harness.results import DETAIL, ResultsCollector
 from harness.run.outcome import PROPERTY, Outcome
 from harness.run.runner import RunConfig, run_behaviour
-from harness.run.submission import BuildFailure, Built, build, build_dir, copy_submission
-from harness.sandbox import keyring, procs, walls
+from harness.run.submission import BuildFailure, Built, build, build_space, copy_submission
+from harness.sandbox import files, keyring, procs, walls
 from harness.spec.model import Behaviour, Spec, SpecError, Step, load_spec
 
 SETTINGS = pytest.StashKey[options.Settings]()
 BUILDS = pytest.StashKey["BuildCache"]()
 META = "sockgrade_meta"
-ROOT = Path(__file__).resolve().parents[1]  # the harness's checkout: kept from students
+_PACKAGE = Path(__file__).resolve().parent
+# the harness, kept from students: its checkout when run from one, else the package
+ROOT = _PACKAGE.parent if (_PACKAGE.parent / "pyproject.toml").is_file() else _PACKAGE
 BUILD_BUDGET = 90.0
 
 
 class BuildCache:
     """Copy the submission once per session and build each program once (within the
-    limits of the first spec that needs it)."""
+    build limits of the first spec that needs it). The first spec to ask also sets the
+    disk caps (a session grades one assignment's specs)."""
 
     def __init__(self, submission: Path) -> None:
-        self.dir = build_dir()
+        self.space: files.Workspace | None = None
+        self._dir: Path | None = None
         self._copied: str | None = None
+        self.notes: list[str] = []
         self._submission = submission
         self._built: dict[str, Built | BuildFailure] = {}
+
+    @property
+    def dir(self) -> Path:
+        if self._dir is None:
+            self.space, self._dir = build_space()
+        return self._dir
 
     def get(self, spec: Spec, hide: tuple[Path, ...] = ()) -> dict[str, Built | BuildFailure]:
         names = sorted(spec.programs)
         if self._copied is None:
+            if self._dir is None:
+                self.space, self._dir = build_space(spec.disk.working)
             try:
-                copy_submission(self._submission, self.dir)
-                self.dir.chmod(0o700)  # not the submission's mode: its uid's alone
+                self.notes = copy_submission(self._submission, self.dir, spec.disk.submission)
                 self._copied = ""
-            except OSError as exc:
-                self._copied = f"could not copy the submission: {exc}"
+            except files.Refused as exc:  # the student's: every program fails with it
+                self._copied = str(exc)
         covered = walls.hideable([ROOT, *hide], keep=[self.dir])
         for name in names:
             if name not in self._built:
@@ -69,13 +79,24 @@ class BuildCache:
         return {n: self._built[n] for n in names}
 
     def close(self) -> None:
-        shutil.rmtree(self.dir.parent, ignore_errors=True)
+        if self.space is not None:
+            self.space.remove(walls.layers().uid)
         if walls.layers().uid is not None:  # the slot is let go: its keys go too
             keyring.clear_user(walls.layers().uid)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     options.add_options(parser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A plain folder, never a Package: pytest would import an `__init__.py` found in a
+    spec's folder or above it (a build may have written one), as root."""
+    settings = parent.config.stash.get(SETTINGS, None)
+    if settings is None or settings.submission is None:
+        return None
+    return pytest.Dir.from_parent(parent, path=path)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -167,7 +188,7 @@ def _judges_packets(todo: tuple[Step, ...]) -> bool:
 
 def _kept_from_programs(s: options.Settings) -> tuple[Path, ...]:
     """The submission's original and where results go: not for the program's eyes."""
-    outs = (s.json, s.gradescope, s.prairielearn, s.html, s.classroom, s.artifacts)
+    outs = (s.json, s.gradescope, s.prairielearn, s.html, s.classroom, s.junit, s.artifacts)
     return tuple(p.resolve().parent for p in outs if p is not None) + tuple(
         p.resolve() for p in (s.submission, *(s.hide or ())) if p is not None)
 
@@ -193,11 +214,11 @@ class BehaviourItem(pytest.Item):
         specs = {i.spec.path.resolve().parent for i in self.session.items
                  if isinstance(i, BehaviourItem)}  # a build may see none of them
         builds = self.config.stash[BUILDS].get(self.spec, (*specs, *_kept_from_programs(settings)))
-        artifacts = settings.artifacts or Path(tempfile.gettempdir()) / "sockgrade-artifacts"
+        cache = self.config.stash[BUILDS]
         outcome = run_behaviour(self.spec, self.behaviour, RunConfig(
-            build_dir=self.config.stash[BUILDS].dir, builds=builds, artifacts=artifacts,
+            build_dir=cache.dir, builds=builds, artifacts=settings.artifacts,
             slow=settings.slow, isolation=settings.isolation, keep_pcap=settings.keep_pcap,
-            hide=_kept_from_programs(settings)))
+            extra_notes=tuple(cache.notes), hide=_kept_from_programs(settings)))
         self.user_properties.append((PROPERTY, outcome.to_dict()))
         if outcome.status != "passed":
             raise BehaviourFailure(outcome)

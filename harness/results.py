@@ -31,6 +31,7 @@ from harness.platforms import github, gradescope, junit, prairielearn
 from harness.report import html as html_report
 from harness.report import text as text_report
 from harness.run.outcome import PROPERTY, Outcome
+from harness.sandbox import files
 from harness.textutil import safe, shown_name
 
 META = "sockgrade_meta"
@@ -68,12 +69,9 @@ def write_json(path: Path, outcomes: list[Outcome], submission: Path | None,
 
 
 def _write(path: Path, text: str) -> None:
-    """Whole or not at all: a reader never sees half a results file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    # a name of any bytes is already shown escaped; this is the last guard
-    tmp.write_text(text, encoding="utf-8", errors="backslashreplace")
-    tmp.replace(path)
+    """Whole or not at all: a reader never sees half a results file; no link followed."""
+    # a name of any bytes is already shown escaped; backslashreplace is the last guard
+    files.write_replacing(path, text.encode("utf-8", errors="backslashreplace"))
 
 
 @dataclass(frozen=True)
@@ -106,8 +104,7 @@ def write_all(dest: Destinations, outcomes: list[Outcome], submission: Path | No
     if dest.junit is not None:
         _write(dest.junit, junit.junit_xml(outcomes))
     if dest.github_summary is not None:
-        with open(dest.github_summary, "a", encoding="utf-8") as f:
-            f.write(github.job_summary(outcomes))
+        files.append_nofollow(dest.github_summary, github.job_summary(outcomes))
 
 
 class ResultsCollector:

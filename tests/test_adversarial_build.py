@@ -28,7 +28,7 @@ import pytest
 import yaml
 from conftest import ROOT, Graded, needs_netns, sockgrade
 
-from harness.run.submission import build_dir
+from harness.run.submission import build_space
 from harness.sandbox import walls
 
 SYS_ADD_KEY, SYS_KEYCTL = 248, 250  # x86_64
@@ -182,13 +182,15 @@ def test_in_a_class_a_build_reads_no_other_students_files(tmp_path: Path) -> Non
 
 
 def test_build_directories_are_private_to_root_and_the_building_uid() -> None:
-    d = build_dir()
+    space, d = build_space()
     try:
+        assert d.parent == space.path
         for p in (d.parent, d):
             st = p.stat()
             assert (st.st_uid, stat.S_IMODE(st.st_mode)) == (0, 0o700), p
     finally:
-        shutil.rmtree(d.parent)
+        assert space.remove(None) == ""
+    assert not space.path.exists()
 
 
 def test_shared_mappings_and_sysv_segments_count_as_memory(tmp_path: Path) -> None:

@@ -25,8 +25,7 @@ import select
 import socket
 import struct
 import threading
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
@@ -219,9 +218,9 @@ class Capture:
         threading.Thread(target=self._sock.close, name="capture-close", daemon=True).start()
         self._marker.close()
 
-    def save(self, path: Path) -> None:
+    def save(self, out: BinaryIO) -> None:
+        """Into a file the caller opened (without following links: sandbox.files)."""
         with self._lock:
             pkts = list(self._packets)
-        path.parent.mkdir(parents=True, exist_ok=True)
         # the file's snap length covers every frame kept, so no reader cuts one
-        wrpcap(str(path), pkts, snaplen=SNAPLEN)
+        wrpcap(out, pkts, snaplen=SNAPLEN)

@@ -11,8 +11,10 @@ Rules this module keeps:
   fixed sleep for a program.
 - Teardown always runs and leaves nothing: every process of the run killed (the whole
   cgroup where there is one) and reaped, sockets closed, namespace left, cgroup and
-  working directory removed. A harness bug is an `error` outcome, never the student's
-  failure.
+  working directory removed (`sandbox.files`: an unmount of its tmpfs, or removal as
+  the slot uid). A harness bug is an `error` outcome, never the student's failure; a
+  working directory that cannot be copied, filled beyond the spec's `disk`, or left
+  unremovable is the student's failure of that behaviour, never an error.
 - Evidence that cannot decide a check (a capture that missed packets) is never a pass
   nor the student's failure: the behaviour runs once more from scratch, and a second
   such run is an `error` that says why.
@@ -36,7 +38,7 @@ from harness.run import sockstate
 from harness.run.actions import Actions, BehaviourFailed
 from harness.run.outcome import Outcome
 from harness.run.submission import BuildFailure, Built
-from harness.sandbox import cgroup, netns, procs, walls
+from harness.sandbox import cgroup, files, netns, procs, walls
 from harness.sandbox.limits import DEFAULT
 from harness.spec.model import Behaviour, Spec
 from harness.transcript import Check, Transcript
@@ -48,7 +50,7 @@ KEEP = 256  # bytes of each event and packet kept in the outcome (reports show l
 class RunConfig:
     build_dir: Path
     builds: dict[str, Built | BuildFailure]
-    artifacts: Path
+    artifacts: Path | None  # None: a new folder of this process's (files.default_artifacts)
     slow: float = 1.0
     isolation: str = "auto"  # auto | netns | host
     keep_pcap: str = "failed"  # failed | always | never
@@ -102,7 +104,10 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
         if built.lacked:
             notes.append(_("the build of {name} ran without: {walls}").format(
                 name=built.name, walls="; ".join(built.lacked)))
-    workdir = Path(tempfile.mkdtemp(prefix=f"sockgrade-{behaviour.id}-"))
+    # no name of the behaviour: a program must not learn which one runs from its cwd
+    space = files.workspace("sockgrade-run-", spec.disk.working)
+    workdir = space.path
+    problems: list[str] = []  # what the student's files made fail (not a grader error)
     private = Path(tempfile.mkdtemp(prefix="sockgrade-private-"))
     ns: netns.NetNamespace | None = None
     capture = None
@@ -113,7 +118,7 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
     walls_said = ""
     walls_uid = walls.layers().uid
     try:
-        shutil.copytree(config.build_dir, workdir, symlinks=True, dirs_exist_ok=True)
+        notes += files.copy_tree(config.build_dir, workdir, spec.disk.working)
         port = spec.port
         if config.isolation != "host":
             try:
@@ -139,6 +144,8 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
         walls.give(workdir, run_walls.layers.uid)  # after the spec's files are written
         with contextlib.suppress(BehaviourFailed):  # the failed check is recorded
             actions.run(behaviour.steps)
+    except files.Refused as exc:  # what the build left cannot be copied: the student's
+        problems.append(str(exc))
     except Exception:  # noqa: BLE001 - a harness bug must become an 'error' outcome
         error = traceback.format_exc()
     finally:
@@ -171,10 +178,12 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
                                "kept cut").format(n=capture.truncated, snap=capture.SNAPLEN))
         if ns is not None:
             ns.leave()
-        shutil.rmtree(workdir, ignore_errors=True)
-        shutil.rmtree(private, ignore_errors=True)
+        problems += _clean(space, walls_uid, notes)
+        shutil.rmtree(private, ignore_errors=True)  # the harness's own files only
 
     checks: list[Check] = actions.checks if actions is not None else []
+    checks = checks + [Check(behaviour.line, "files", _("the working directory"), False,
+                             actual=p) for p in problems]
     if behaviour.hint:
         checks = [c if c.passed or c.hint else dataclasses.replace(c, hint=behaviour.hint)
                   for c in checks]
@@ -192,8 +201,10 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
     pcap = None
     if capture is not None and (config.keep_pcap == "always"
                                 or (config.keep_pcap == "failed" and status != "passed")):
-        path = config.artifacts / f"{spec.assignment}.{behaviour.id}.{id(transcript):x}.pcap"
-        capture.save(path)
+        path, out = files.create_new(config.artifacts or files.default_artifacts(),
+                                     f"{spec.assignment}.{behaviour.id}.pcap")
+        with out:
+            capture.save(out)
         pcap = str(path)
     return Outcome(
         spec=str(spec.path), assignment=spec.assignment, behaviour=behaviour.id,
@@ -206,6 +217,22 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
         names=actions.port_names() if actions is not None else {},
         outputs=outputs, ended_at=ended_at,
     )
+
+
+def _clean(space: files.Workspace, uid: int | None, notes: list[str]) -> list[str]:
+    """Measure, then remove the working directory; what fails is the student's."""
+    out = []
+    if not space.mounted:
+        notes.append(_("the working directory is not on a size-capped tmpfs here (no "
+                       "mount rights): its size was checked after the run"))
+    if space.over(uid):
+        out.append(_("disk limit: your programs filled the working directory beyond {mib} "
+                     "MiB").format(mib=space.size_mib))
+    why = space.remove(uid)
+    if why:
+        out.append(_("your program left a directory tree the grader could not remove "
+                     "({why})").format(why=why))
+    return out
 
 
 def _start_capture(t0_wall: float, isolated: bool, notes: list[str]):  # type: ignore[no-untyped-def]

@@ -4,14 +4,19 @@ Rules this module keeps:
 - Program NAME is, in this order: a Makefile target NAME; NAME.c (gcc); NAME.py
   (python3); an executable file NAME. The first that exists is used.
 - Nothing is written into the student's directory: the submission is copied to a build
-  directory first, and every behaviour runs in its own copy of that.
+  directory first (`sandbox.files`: no link followed), and every behaviour runs in its
+  own copy of that.
+- The grader never reads or parses a student's file itself: the Python syntax check
+  runs like a build, as the slot uid inside the build's walls, with its own memory
+  ceiling.
 - A build that fails is a `BuildFailure` carrying the compiler's own message; it never
   raises, so the behaviours that need the program fail with that message.
 - A Makefile is the student's code too: builds run inside the walls of a run
   (`buildjail`) as the slot's uid, which owns the build directory only while it builds,
   with the spec's `build: limits`; a limit hit is named in the failure.
-- Build directories are made with mkdtemp under a root-owned 0700 parent (`build_dir`)
-  and are 0700 themselves: no other uid can read a student's sources.
+- Build directories are `src/` (0700) in a fresh workspace (mkdtemp, root's, 0700, a
+  capped tmpfs where one can be mounted: `build_space`): no other uid can read a
+  student's sources.
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ from pathlib import Path
 
 from harness.i18n import _
 from harness.run.buildjail import BuildJail
-from harness.sandbox import walls
-from harness.sandbox.limits import BUILD_DEFAULT, BuildLimits, out_of_memory
+from harness.sandbox import files, walls
+from harness.sandbox.limits import BUILD_DEFAULT, DEFAULT_DISK, BuildLimits, out_of_memory
+
+PY_CHECK_MIB = 1024  # address space of the syntax check (python3 itself takes ~30)
 
 GCC_FLAGS = ("-Wall", "-pthread")
 
@@ -57,17 +64,64 @@ def python3() -> str:
     return walls.python3() if os.geteuid() == 0 else shutil.which("python3") or sys.executable
 
 
-def copy_submission(submission: Path, into: Path) -> None:
-    """Copy without following links (a link stays a link) and without VCS metadata."""
-    shutil.copytree(submission, into, symlinks=True, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".git", "__pycache__"))
+def copy_submission(submission: Path, into: Path,
+                    limit_mib: int = DEFAULT_DISK.submission) -> list[str]:
+    """Copy without following links, without VCS metadata, fifos or devices; return
+    notes. Raises files.Refused (a link leaving the submission, too large, too deep)."""
+    into.mkdir(mode=0o700, exist_ok=True)
+    return files.copy_tree(submission, into, limit_mib)
 
 
-def build_dir() -> Path:
-    """A new build directory: mkdtemp under a root-owned 0700 parent of its own (the
-    parent is removed with `shutil.rmtree(path.parent)`)."""
-    parent = Path(tempfile.mkdtemp(prefix="sockgrade-build-"))
-    return Path(tempfile.mkdtemp(prefix="src-", dir=parent))
+# Run as the slot uid, in a child: the source is the student's, and compiling it can
+# take ~430 times its size in memory (or recurse without end), which the child's own
+# RLIMIT_AS turns into an error of that child. -I: the student's files in the current
+# directory do not shadow the modules this script imports.
+_PY_CHECK = """
+import os, resource, sys
+limit = int(sys.argv[2])
+hard = resource.getrlimit(resource.RLIMIT_AS)[1]  # the build's own may be lower already
+if hard == resource.RLIM_INFINITY or hard > limit:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+name = sys.argv[1]
+try:
+    real = os.path.realpath(name)  # a link within the folder is fine, one out of it not
+    if os.path.commonpath([real, os.getcwd()]) != os.getcwd():
+        raise OSError(f"a link to a file outside the submission ({os.readlink(name)})")
+    fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        source = f.read()
+    compile(source, name, "exec")
+except SyntaxError as exc:
+    print(f"{name}:{exc.lineno}: {exc.msg}")
+    print((exc.text or "").rstrip())
+    sys.exit(3)
+except (ValueError, OSError, MemoryError, RecursionError) as exc:
+    print(f"{name}: {type(exc).__name__}: {exc}"[:2000])
+    sys.exit(4)
+"""
+
+
+def _python_check(d: Path, name: str, limits: BuildLimits,
+                  hide: tuple[str, ...]) -> Built | BuildFailure:
+    ran = _run([python3(), "-I", "-c", _PY_CHECK, f"{name}.py", str(PY_CHECK_MIB << 20)],
+               d, limits, hide)
+    if ran.code == 0:
+        return Built(name, "python", "", ran.lacked)
+    if ran.code == 3:
+        return BuildFailure(name, _("{name}.py has a syntax error").format(name=name), ran.log,
+                            ran.lacked)
+    return BuildFailure(name, _said(_("{name}.py cannot be read as Python").format(name=name),
+                                    ran), ran.log.strip() or f"exit {ran.code}", ran.lacked)
+
+
+def build_space(working_mib: int = DEFAULT_DISK.working) -> tuple[files.Workspace, Path]:
+    """A build directory: `src/` (0700) in a fresh workspace (mkdtemp, root's, 0700, a
+    capped tmpfs where one can be mounted), so no other uid reaches a student's sources;
+    the slot uid owns `src/` only while it builds. Remove with `workspace.remove`."""
+    space = files.workspace("sockgrade-build-", working_mib)
+    src = space.path / "src"
+    src.mkdir(mode=0o700)
+    return space, src
 
 
 @dataclass
@@ -148,16 +202,7 @@ def build(d: Path, name: str, limits: BuildLimits = BUILD_DEFAULT,
                                 ran.lacked)
         return Built(name, "gcc", ran.log, ran.lacked)
     if (d / f"{name}.py").is_file():
-        source = (d / f"{name}.py").read_bytes()
-        try:
-            compile(source, f"{name}.py", "exec")
-        except SyntaxError as exc:
-            return BuildFailure(name, _("{name}.py has a syntax error").format(name=name),
-                                f"{name}.py:{exc.lineno}: {exc.msg}\n{(exc.text or '').rstrip()}")
-        except ValueError as exc:  # e.g. NUL bytes in the source
-            return BuildFailure(name, _("{name}.py cannot be read as Python").format(name=name),
-                                str(exc))
-        return Built(name, "python", "")
+        return _python_check(d, name, limits, hide)
     exe = d / name
     if exe.is_file() and not exe.is_symlink() and os.access(exe, os.X_OK):
         return Built(name, "executable", "")

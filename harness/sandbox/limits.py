@@ -57,6 +57,20 @@ class BuildLimits(Limits):
 BUILD_DEFAULT = BuildLimits.model_validate({})
 
 
+class Disk(BaseModel):
+    """Per spec: the disk a submission and its runs may take (MiB)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    submission: int = Field(50, gt=0, le=4096, description="MiB: a larger submission (its "
+                            "apparent or allocated size) is refused with a message.")
+    working: int = Field(256, gt=0, le=16384, description="MiB: the working directory of "
+                         "a build or a run (a capped tmpfs where the grader can mount one), "
+                         "the copy of the submission included; more fails with `disk limit`.")
+
+
+DEFAULT_DISK = Disk.model_validate({})
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What the harness saw of a program besides its exit status."""

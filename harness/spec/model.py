@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from harness.sandbox.limits import BUILD_DEFAULT, BuildLimits, Limits
+from harness.sandbox.limits import BUILD_DEFAULT, DEFAULT_DISK, BuildLimits, Disk, Limits
 from harness.sandbox.limits import DEFAULT as DEFAULT_LIMITS
 from harness.spec import yamlsource
 from harness.spec.stepbase import Regex, StepArgs, Text
@@ -118,6 +118,7 @@ class SpecDef(BaseModel):
                             "are built.")
     files: dict[str, FileDef] = Field(
         default_factory=dict, description="Files placed in the working directory.")
+    disk: Disk = Field(DEFAULT_DISK, description="Disk a submission and its runs may take.")
     behaviours: list[BehaviourDef] = Field(min_length=1)
 
 
@@ -155,6 +156,7 @@ class Spec:
     source: tuple[str, ...] = field(repr=False)
     files: dict[str, FileDef] = field(default_factory=dict)
     build: BuildLimits = BUILD_DEFAULT
+    disk: Disk = DEFAULT_DISK
 
     def behaviour(self, bid: str) -> Behaviour:
         return next(b for b in self.behaviours if b.id == bid)
@@ -405,7 +407,8 @@ def parse_spec(path: Path, text: str) -> Spec:
     if parser.problems:
         raise SpecError(path, parser.problems, source)
     return Spec(path, sdef.assignment, sdef.title, sdef.port, dict(sdef.programs),
-                tuple(behaviours), tuple(source), dict(sdef.files), sdef.build.limits)
+                tuple(behaviours), tuple(source), dict(sdef.files), sdef.build.limits,
+                sdef.disk)
 
 
 def load_spec(path: Path) -> Spec:
