@@ -80,8 +80,10 @@ def running(program: str) -> list[str]:
     for p in psutil.process_iter(["cmdline", "status"]):
         try:
             argv = p.info["cmdline"] or []
+            # the program itself (argv[0], or a script after python3): not a compiler
+            # of another test that names it as its output
             if p.info["status"] != psutil.STATUS_ZOMBIE and any(
-                    os.path.basename(a) in (program, program + ".py") for a in argv):
+                    os.path.basename(a) in (program, program + ".py") for a in argv[:2]):
                 found.append(f"{p.pid} {' '.join(argv)}")
         except psutil.Error:
             continue

@@ -140,11 +140,11 @@ def test_a_program_that_breaks_a_grader_step_never_leaves_a_smaller_maximum(
         subprocess.run(["rm", "-rf", "--one-file-system", str(own_tmp)], check=False)
     assert_never_a_smaller_maximum(run, spec_total(spec))
     deep = next(b for b in run.doc("json")["behaviours"] if b["id"] == "deep_tree")
-    assert deep["status"] != "passed" and deep["score"] == 0 and deep["max_score"] == 3
-    if deep["status"] == "error":  # the harness's fault: every platform says regrade
-        assert_regrade_everywhere(run)
-    else:  # the program's: its failure, said without the harness's traceback
-        assert "Traceback" not in run.student_facing()
+    # the chain goes with its tmpfs (or is removed as the slot uid): the program did what
+    # its behaviour asks, so it passes; a clean-up that still failed would be its failure
+    assert deep["max_score"] == 3 and deep["status"] in ("passed", "failed"), deep
+    assert deep["score"] == (3 if deep["status"] == "passed" else 0)
+    assert "Traceback" not in run.student_facing()
 
 
 def test_a_grader_error_says_regrade_in_every_platform_output(tmp_path: Path) -> None:

@@ -90,6 +90,7 @@ class ProgramSteps(RunContext):
 
     def stop(self, step: Step, a: steps.Stop) -> None:
         prog = self.program(a.program)
+        procs.wait_for(lambda: procs.state(prog.pid) != "R", 0.5)  # as `signal`, below
         prog.send_signal(procs.signal_number(a.signal))
         if prog.wait(self.within(a.within)) is None:
             prog.send_signal(signal.SIGKILL)
