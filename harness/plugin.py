@@ -26,7 +26,7 @@ from harness.results import ResultsCollector
 from harness.run.outcome import PROPERTY, Outcome
 from harness.run.runner import RunConfig, run_behaviour
 from harness.run.submission import BuildFailure, Built, build, copy_submission
-from harness.sandbox import procs
+from harness.sandbox import procs, userns
 from harness.spec.model import Behaviour, Spec, SpecError, Step, load_spec
 
 SETTINGS = pytest.StashKey[options.Settings]()
@@ -65,6 +65,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     options.add_options(parser)
 
 
+@pytest.hookimpl(tryfirst=True)  # before any plugin starts a thread: see sandbox.userns
 def pytest_configure(config: pytest.Config) -> None:
     settings = options.resolve(config)
     config.stash[SETTINGS] = settings
@@ -73,6 +74,8 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     if not settings.submission.is_dir():
         raise pytest.UsageError(f"submission {settings.submission}: no such directory")
+    if settings.isolation != "host":
+        userns.enter()  # an ordinary user's own namespaces, where the kernel allows them
     procs.become_subreaper()
     config.stash[BUILDS] = BuildCache(settings.submission)
     if not hasattr(config, "workerinput"):  # xdist workers report through the controller

@@ -33,7 +33,7 @@ from harness.run import sockstate
 from harness.run.actions import Actions, BehaviourFailed
 from harness.run.outcome import Outcome
 from harness.run.submission import BuildFailure, Built
-from harness.sandbox import cgroup, netns, procs, walls
+from harness.sandbox import cgroup, netns, procs, userns, walls
 from harness.sandbox.limits import DEFAULT
 from harness.spec.model import Behaviour, Spec
 from harness.transcript import Check, Transcript
@@ -87,8 +87,12 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
         if config.isolation != "host":
             try:
                 ns = netns.NetNamespace()
-                isolation = "network namespace"
+                isolation = ("network namespace" if userns.tier() == userns.ROOT
+                             else "network namespace in the user's own user namespace")
             except (netns.IsolationUnavailable, OSError) as exc:
+                if userns.why_not():
+                    exc = netns.IsolationUnavailable(f"{exc}; no user namespace: "
+                                                     f"{userns.why_not()}")
                 if config.isolation == "netns":
                     raise
                 port = _host_port(spec.port)
