@@ -146,8 +146,14 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
         checks = [c if c.passed or c.hint else dataclasses.replace(c, hint=behaviour.hint)
                   for c in checks]
     failed = any(not c.passed for c in checks)
-    status = "error" if error else "failed" if failed else "passed"
-    if status == "error":
+    # a check this environment could not make is never a pass (unless a failure decides)
+    blind = [c.skipped for c in checks if c.skipped]
+    status = ("error" if error else "failed" if failed else
+              "not_gradable" if blind else "passed")
+    if status == "not_gradable":
+        notes.append(_("not gradable here: {why}; grade it as root or where user "
+                       "namespaces are allowed").format(why="; ".join(blind)))
+    if status in ("error", "not_gradable"):
         score = 0.0
     elif behaviour.partial():  # each passed check earns its step's points
         score = min(behaviour.points, sum(c.points for c in checks if c.passed))
