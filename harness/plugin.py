@@ -30,7 +30,7 @@ from harness.results import DETAIL, ResultsCollector
 from harness.run.outcome import PROPERTY, Outcome
 from harness.run.runner import RunConfig, run_behaviour
 from harness.run.submission import BuildFailure, Built, build, build_space, copy_submission
-from harness.sandbox import files, keyring, procs, walls
+from harness.sandbox import files, keyring, procs, userns, walls
 from harness.spec.model import Behaviour, Spec, SpecError, Step, load_spec
 
 SETTINGS = pytest.StashKey[options.Settings]()
@@ -99,6 +99,7 @@ def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Col
     return pytest.Dir.from_parent(parent, path=path)
 
 
+@pytest.hookimpl(tryfirst=True)  # before any plugin starts a thread: see sandbox.userns
 def pytest_configure(config: pytest.Config) -> None:
     settings = options.resolve(config)
     config.stash[SETTINGS] = settings
@@ -107,6 +108,8 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     if not settings.submission.is_dir():
         raise pytest.UsageError(f"submission {settings.submission}: no such directory")
+    if settings.isolation != "host":
+        userns.enter()  # an ordinary user's own namespaces, where the kernel allows them
     procs.become_subreaper()
     config.stash[BUILDS] = BuildCache(settings.submission)
     if not hasattr(config, "workerinput"):  # xdist workers report through the controller

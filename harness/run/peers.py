@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
+import fcntl
 import os
 import select
 import socket
@@ -21,11 +23,15 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from harness.judge.sockview import SocketView
 from harness.transcript import Transcript
 
 RECEIVE_CAP = 64 << 20  # bytes kept per connection; more is drained and counted
 IP_PKTINFO = 8  # <linux/in.h>; `socket` has it only from Python 3.12
 SO_ATTACH_FILTER, SO_DETACH_FILTER = 26, 27  # <asm-generic/socket.h>; not in `socket`
+SIOCATMARK = 0x8905
+# TCP states in which an arriving RST is still recorded on the socket (<net/tcp_states.h>)
+_RST_RECORDED = {1, 4, 5, 8, 9, 11}  # ESTABLISHED FIN_WAIT1/2 CLOSE_WAIT LAST_ACK CLOSING
 
 
 class Conn:
@@ -50,6 +56,12 @@ class Conn:
         self.read_mark = 0  # bytes of `received` already consumed by a check
         self.datagram_mark = 0  # UDP: datagrams already taken by a datagram check
         self.closed = False
+        self.aborted = False
+        self.dropping = False  # `no_acks_for`: segments dropped on purpose for a while
+        self.unheld = ""  # `no_acks_for` asked, but the kernel refused: why
+        self.urgent: list[int] = []  # bytes read at the urgent mark (SO_OOBINLINE)
+        self._oobinline = self.proto == "tcp" and bool(
+            sock.getsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE))
         self.cond = threading.Condition()
         self._wake_r: int
         self._wake_w: int
@@ -63,6 +75,9 @@ class Conn:
             if self._wake_r in ready:
                 return
             try:
+                # a read never crosses the urgent mark: at the mark, the next byte is urgent
+                at_mark = self._oobinline and fcntl.ioctl(
+                    self.sock, SIOCATMARK, struct.pack("i", 0)) != struct.pack("i", 0)
                 data = self.sock.recv(65536 if self.proto == "udp" else 262144)
             except ConnectionRefusedError:
                 if self.proto == "udp":  # ICMP port unreachable: nobody listens (yet)
@@ -80,6 +95,8 @@ class Conn:
                 self._finish(reset=False)
                 return
             with self.cond:
+                if at_mark and data:
+                    self.urgent.append(data[0])
                 if len(self.received) < RECEIVE_CAP:
                     self.received += data
                     self.datagrams.append(data)
@@ -105,6 +122,24 @@ class Conn:
                     return False
                 self.cond.wait(left)
             return True
+
+    def view(self) -> SocketView:
+        """What this socket saw, for judging packet rules where nothing captures."""
+        segs, watching = None, False
+        if self.proto == "tcp" and not self.closed:
+            with contextlib.suppress(OSError):
+                if self.eof or self.reset:  # the reader has stopped: a later RST waits here
+                    err = self.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                    if err in (errno.ECONNRESET, errno.EPIPE):
+                        with self.cond:
+                            self.reset = True
+                info = self.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 160)
+                watching = info[0] in _RST_RECORDED
+                if len(info) >= 156:
+                    segs = struct.unpack_from("I", info, 152)[0]  # tcpi_data_segs_in
+        with self.cond:
+            return SocketView(bytes(self.received), self.eof, self.reset, self.aborted,
+                              watching, tuple(self.urgent), segs, self.dropping)
 
     def unread(self) -> bytes:
         with self.cond:
@@ -158,6 +193,7 @@ class Conn:
         if self.closed:
             return
         self.closed = True
+        self.aborted = abort
         if abort:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         os.write(self._wake_w, b"x")
@@ -209,8 +245,12 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     if oobinline:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
+    unheld = ""  # why the ACKs could not be withheld (the kernel refused the filter)
     if no_acks_for and proto == "tcp":
-        _drop_data(sock)  # before connect(): a server may write as soon as it accepts
+        try:
+            _drop_data(sock)  # before connect(): a server may write as soon as it accepts
+        except OSError as exc:
+            unheld, no_acks_for = f"SO_ATTACH_FILTER: {exc.strerror or exc}", None
     sock.settimeout(seconds)
     try:
         sock.connect((host, port))
@@ -222,6 +262,8 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
     if no_acks_for and proto == "tcp":
         threading.Thread(target=_hear_again, args=(sock, no_acks_for), daemon=True).start()
     conn = Conn(name, sock, transcript, port)
+    conn.dropping = bool(no_acks_for and proto == "tcp")
+    conn.unheld = unheld
     transcript.add(name, "connected",
                    note=f"{proto} port {conn.local_port} -> {host}:{port}" + (
                        f"; no ACKs for {no_acks_for:g} s" if no_acks_for else ""))

@@ -38,7 +38,7 @@ from harness.run import sockstate
 from harness.run.actions import Actions, BehaviourFailed
 from harness.run.outcome import Outcome
 from harness.run.submission import BuildFailure, Built
-from harness.sandbox import cgroup, files, netns, procs, walls
+from harness.sandbox import cgroup, files, netns, procs, userns, walls
 from harness.sandbox.limits import DEFAULT
 from harness.spec.model import Behaviour, Spec
 from harness.transcript import Check, Transcript
@@ -123,8 +123,12 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
         if config.isolation != "host":
             try:
                 ns = netns.NetNamespace()
-                isolation = "network namespace"
+                isolation = ("network namespace" if userns.tier() == userns.ROOT
+                             else "network namespace in the user's own user namespace")
             except (netns.IsolationUnavailable, OSError) as exc:
+                if userns.why_not():
+                    exc = netns.IsolationUnavailable(f"{exc}; no user namespace: "
+                                                     f"{userns.why_not()}")
                 if config.isolation == "netns":
                     raise
                 port = _host_port(spec.port)
@@ -191,8 +195,14 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
     lost = next((c for c in checks if c.unjudged), None)
     if lost is not None and not error:  # the grader's shortfall, not the student's
         error = _unjudged_error(lost)
-    status = "error" if error else "failed" if failed else "passed"
-    if status == "error":
+    # a check this environment could not make is never a pass (unless a failure decides)
+    blind = [c.skipped for c in checks if c.skipped]
+    status = ("error" if error else "failed" if failed else
+              "not_gradable" if blind else "passed")
+    if status == "not_gradable":
+        notes.append(_("not gradable here: {why}; grade it as root or where user "
+                       "namespaces are allowed").format(why="; ".join(blind)))
+    if status in ("error", "not_gradable"):
         score = 0.0
     elif behaviour.partial():  # each passed check earns its step's points
         score = min(behaviour.points, sum(c.points for c in checks if c.passed))

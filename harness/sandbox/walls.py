@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.sandbox import files, keyring, sysvipc
+from harness.sandbox import files, keyring, sysvipc, userns
 from harness.sandbox.limits import DEFAULT, Limits
 
 BASE_UID = 3_000_000
@@ -79,9 +79,10 @@ def _mount(src: str, target: str, fstype: str | None, flags: int, data: str | No
 
 
 def slot() -> int | None:
-    """This process's slot (0..SLOTS-1), held until it exits; None when not root."""
+    """This process's slot (0..SLOTS-1), held until it exits; None when not root, or
+    root of a user namespace without the slot uids mapped (an ordinary user's)."""
     global _slot_fd, _slot
-    if _slot is not None or os.geteuid() != 0:
+    if _slot is not None or os.geteuid() != 0 or not userns.mapped(BASE_UID + SLOTS - 1):
         return _slot
     SLOT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     for n in range(SLOTS):
@@ -125,13 +126,19 @@ class Layers:
     namespaces: bool  # IPC + mount (private /tmp, /dev/shm, /proc, hidden paths)
     skipped: tuple[str, ...] = ()
     keyring: bool = False  # a fresh session keyring per program
+    proc: bool = True  # with the namespaces: a /proc of the program's own processes
+    no_caps: bool = False  # root of a user namespace: programs exec with no capability
+    last_cap: int = 63
 
     def names(self) -> list[str]:
         out = ["rlimits", "no_new_privs"]
         if self.uid is not None:
             out.append(f"uid {self.uid}")
+        if self.no_caps:
+            out.append("no capabilities (root of an ordinary user's user namespace)")
         if self.namespaces:
-            out.append("private IPC, /tmp, /var/tmp, /dev/shm and /proc")
+            out.append("private IPC, /tmp, /var/tmp, /dev/shm and /proc" if self.proc
+                       else "private IPC, /tmp, /var/tmp and /dev/shm")
         if self.keyring:
             out.append("session keyring")
         return out
@@ -165,6 +172,8 @@ class Jail:
             os.setresuid(uid, uid, uid)
         if self.layers.keyring:  # as the uid: its keyrings, not root's
             keyring.fresh()
+        if self.layers.no_caps:
+            userns.drop_capabilities(self.layers.last_cap)
         _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
 
     def _rlimits(self) -> None:
@@ -218,8 +227,10 @@ class Jail:
         _mount(f"/proc/self/fd/{keep}", self.cwd, None, _MS_BIND, None)
         _mount("none", self.cwd, None, _MS_REMOUNT | _MS_BIND | _MS_NOSUID | _MS_NODEV, None)
         os.close(keep)
-        # its own processes only: the harness's command line and others' stay unseen
-        _mount("proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV, "hidepid=2")
+        # its own processes only: the harness's command line and others' stay unseen (a
+        # user namespace's root may not mount the host pid namespace's proc)
+        if self.layers.proc:
+            _mount("proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV, "hidepid=2")
         os.chdir(self.cwd)  # as root, through the new mounts: its parents may be 0700
 
 
@@ -247,23 +258,32 @@ def layers() -> Layers:
         return _layers
     skipped = []
     uid = slot_uid()
+    in_userns = userns.in_user_namespace()
     if uid is None:
-        skipped.append("a uid of its own (needs root)")
-    namespaces = False
+        skipped.append("a uid of its own (the user namespace maps one uid)" if in_userns
+                       else "a uid of its own (needs root)")
+    namespaces, proc, last = False, True, userns.last_capability()
     if os.geteuid() == 0:
-        namespaces = _works(Jail(Layers(uid, True), DEFAULT, "/"))
+        namespaces = _works(Jail(Layers(uid, True, no_caps=in_userns, last_cap=last),
+                                 DEFAULT, "/"))
+        if not namespaces and _works(Jail(Layers(uid, True, proc=False, no_caps=in_userns,
+                                                 last_cap=last), DEFAULT, "/")):
+            namespaces, proc = True, False
+            skipped.append("a /proc showing only its own processes (no pid namespace of "
+                           "its own)")
         if not namespaces:
             skipped.append("private IPC, /tmp, /dev/shm and /proc (no mount namespace)")
             if uid is not None and not _works(Jail(Layers(uid, False), DEFAULT, "/")):
                 skipped.append("a uid of its own (setuid failed)")
                 uid = None
     else:
-        skipped.append("private IPC, /tmp, /dev/shm and /proc (needs root)")
+        skipped.append("private IPC, /tmp, /dev/shm and /proc (needs root or a user "
+                       "namespace)")
     keys = uid is not None and keyring.works()
     if uid is not None and not keys:
         skipped.append("a session keyring of its own (keyctl refused)")
     keyring.clear_user(uid)  # what a grader killed before its cleanup left
-    _layers = Layers(uid, namespaces, tuple(skipped), keys)
+    _layers = Layers(uid, namespaces, tuple(skipped), keys, proc, in_userns, last)
     return _layers
 
 
