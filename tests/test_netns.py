@@ -65,7 +65,8 @@ def test_a_full_loopback_frame_is_captured_and_written_whole(tmp_path: Path) -> 
         finally:
             cap.stop()
         frames = cap.frames()
-        cap.save(tmp_path / "full.pcap")
+        with open(tmp_path / "full.pcap", "wb") as out:
+            cap.save(out)
     finally:
         ns.leave()
     assert (missed, cap.truncated) == (0, 0)

@@ -38,7 +38,7 @@ from harness.run import sockstate
 from harness.run.actions import Actions, BehaviourFailed
 from harness.run.outcome import Outcome
 from harness.run.submission import BuildFailure, Built
-from harness.sandbox import cgroup, files, netns, procs, userns, walls
+from harness.sandbox import cgroup, files, netns, procs, sysvipc, userns, walls
 from harness.sandbox.limits import DEFAULT
 from harness.spec.model import Behaviour, Spec
 from harness.transcript import Check, Transcript
@@ -162,6 +162,12 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
             notes += cg.close()
         leftovers += [p for p in procs.kill_uid(walls_uid) if p not in leftovers]
         procs.reap_strays(walls_uid)
+        if not walls.layers().namespaces:  # no IPC namespace held it: the host's
+            left = sysvipc.remove_left(walls_uid, set(actions.program_pids() if actions
+                                                      else ()), t0_wall)
+            if left:
+                notes.append(_("the programs left System V IPC objects, removed by the "
+                               "grader: {objects}").format(objects=", ".join(left)))
         # read before the private directory (stderr files) goes
         outputs = actions.outputs() if actions is not None else {}
         if leftovers:

@@ -86,3 +86,37 @@ def count(ns_fd: int) -> dict[str, int] | None:
 
     got = _in_thread(read)
     return got if isinstance(got, dict) else None
+
+
+_IPC_RMID = 0
+_RMID = {"shm": lambda i: _libc.shmctl(i, _IPC_RMID, None),
+         "sem": lambda i: _libc.semctl(i, 0, _IPC_RMID),
+         "msg": lambda i: _libc.msgctl(i, _IPC_RMID, None)}
+
+
+def remove_left(uid: int | None, pids: set[int], since: float) -> list[str]:
+    """Where a run had no IPC namespace of its own: remove from the grader's namespace
+    what it left, and say what. A slot uid's objects are all the run's (no one else has
+    that uid); the grader's own uid (an ordinary user) is shared with the user's other
+    programs, so only a segment a run's process made (cpid), or a set or queue of that
+    uid created while it ran (ctime), is taken, never another program's of the user."""
+    slot = uid is not None and uid != os.getuid()
+    mine = uid if uid is not None else os.getuid()
+    removed = []
+    for kind in KINDS:
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                rows = table.read().splitlines()
+        except OSError:
+            continue
+        head = rows[0].split()
+        for row in rows[1:]:
+            f = dict(zip(head, row.split(), strict=True))
+            if int(f["cuid"]) != mine:
+                continue
+            ours = slot or (int(f["cpid"]) in pids if kind == "shm"
+                            else int(f["ctime"]) >= int(since))
+            ident = int(f.get("shmid") or f.get("semid") or f.get("msqid") or -1)
+            if ours and ident >= 0 and _RMID[kind](ident) == 0:
+                removed.append(f"{kind} {f['key']}")
+    return removed

@@ -26,11 +26,13 @@ Rules this module keeps:
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import fcntl
 import os
 import resource
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,12 +290,18 @@ def layers() -> Layers:
 
 
 def _works(jail: Jail) -> bool:
+    """/bin/true behind the walls, in a working directory as a run has one (binding "/"
+    onto itself is refused in a user namespace, a real working directory is not)."""
     true = shutil.which("true") or "/bin/true"
+    cwd = tempfile.mkdtemp(prefix="sockgrade-probe-")
     try:
-        return subprocess.run([true], preexec_fn=jail.in_child, timeout=10,
-                              stdin=subprocess.DEVNULL, capture_output=True).returncode == 0
+        return subprocess.run([true], preexec_fn=dataclasses.replace(jail, cwd=cwd).in_child,
+                              timeout=10, stdin=subprocess.DEVNULL,
+                              capture_output=True).returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False
+    finally:
+        os.rmdir(cwd)
 
 
 def python3() -> str:
