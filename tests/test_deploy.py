@@ -96,3 +96,24 @@ def test_classroom_workflow_grades_where_the_template_keeps_programs() -> None:
     assert "vars.SOCKGRADE_SOURCE" in json.dumps(wf) and "::error" in install
     # a grader failure fails the run, with an annotation
     assert "::error" in grade and "exit 1" in grade
+
+
+def test_gradescope_run_autograder_fails_when_nothing_could_be_graded(tmp_path: Path) -> None:
+    """A broken spec grades nothing: no results.json and a failed run (Gradescope then
+    says the autograder failed, for staff to regrade), never a silent 0."""
+    root = tmp_path / "autograder"
+    (root / "source" / "specs").mkdir(parents=True)
+    (root / "source" / "specs" / "broken.yaml").write_text("assignment: x\nbehaviours: 3\n")
+    (root / "submission").mkdir()
+    bin_dir = root / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "sockgrade").write_text(
+        f"#!/bin/sh\nPYTHONPATH={ROOT} exec {sys.executable} -m harness \"$@\"\n")
+    (bin_dir / "sockgrade").chmod(0o755)
+    script = (ROOT / "ci/gradescope/run_autograder").read_text().replace("/autograder",
+                                                                         str(root))
+    run = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert not (root / "results" / "results.json").exists()
+    kept = json.loads((root / "results" / "grader-error.json").read_text())
+    assert kept["output"].startswith("grader error: regrade")

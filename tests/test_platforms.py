@@ -78,7 +78,19 @@ def test_gradescope_documents_validate_and_a_grader_error_keeps_its_points() -> 
     assert "Traceback" not in json.dumps(doc) and "/root" not in json.dumps(doc)
     assert "expected: 'hi'" in doc["tests"][1]["output"]
     assert "grader error" not in gradescope.results(outcomes[:2], 1)["output"]
-    valid_gradescope(gradescope.results([], 0, ["specs/x.yaml:3: unknown step"]))
+    broken = gradescope.results([], 0, ["specs/x.yaml:3: unknown step"])
+    valid_gradescope(broken)  # nothing graded: marked, so run_autograder fails, not a 0
+    assert broken["extra_data"] == {gradescope.WHOLE_RUN: True}
+    assert broken["output"].startswith("grader error: regrade: ")
+    assert "extra_data" not in gradescope.results(outcomes, 1)
+
+
+def test_gradescope_top_level_output_counts_visible_behaviours_and_hides_pcap_paths() -> None:
+    shown = outcome("failed", pcap="/autograder/results/pcaps/x.pcap")
+    hidden = outcome("failed", visibility="hidden")
+    doc = gradescope.results([outcome("passed"), shown, hidden], 1)
+    assert "1 of 2 behaviours passed" in doc["output"]  # the hidden one not counted
+    assert "/autograder/results/pcaps" not in json.dumps(doc)
 
 
 def test_prairielearn_score_is_a_fraction_and_a_grader_error_is_not_gradable() -> None:

@@ -6,10 +6,15 @@ Rules this module keeps:
 - A grader error keeps the test's max_score (the total maximum stays the spec's), scores
   0, and says `grader error: regrade` in the test's name and output and at the top of
   the result; the student reads one short line, never the harness's traceback.
+- A run that graded nothing (`errors`, no outcome) is marked in `extra_data` (`WHOLE_RUN`):
+  run_autograder then fails, which Gradescope shows as a failed autograder, not a 0.
+- The top-level output, which every student sees, counts visible behaviours only; pcap
+  paths are left out (they lie where no student can download them).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +22,8 @@ from harness.i18n import _
 from harness.platforms.common import REGRADE, regrade_line, student_text, total
 from harness.report.text import render_failure
 from harness.run.outcome import Outcome
+
+WHOLE_RUN = "sockgrade_whole_run_failed"
 
 
 def results(outcomes: Sequence[Outcome], execution_time: float,
@@ -28,7 +35,8 @@ def results(outcomes: Sequence[Outcome], execution_time: float,
         if error:
             output = f"{REGRADE}\n{student_text(o)}"
         else:
-            output = render_failure(o) if o.status != "passed" else student_text(o)
+            shown = dataclasses.replace(o, pcap=None)
+            output = render_failure(shown) if o.status != "passed" else student_text(o)
         tests.append({
             "name": f"{o.assignment}: {o.title}" + (f" ({REGRADE})" if error else ""),
             "number": str(n),
@@ -43,8 +51,15 @@ def results(outcomes: Sequence[Outcome], execution_time: float,
         })
     score = total(outcomes)[0]
     lines = [regrade_line(outcomes)] if regrade_line(outcomes) else []
+    visible = [o for o in outcomes if o.visibility != "hidden"]
     lines += ["sockgrade: " + _("{passed} of {n} behaviours passed").format(
-        passed=sum(o.status == "passed" for o in outcomes), n=len(outcomes))]
+        passed=sum(o.status == "passed" for o in visible), n=len(visible))]
     lines += [_("The grader could not run: {why}").format(why=e) for e in errors]
-    return {"score": score, "execution_time": round(execution_time), "output": "\n".join(lines),
-            "output_format": "text", "stdout_visibility": "hidden", "tests": tests}
+    whole_run = bool(errors) and not outcomes
+    doc: dict[str, Any] = {
+        "score": score, "execution_time": round(execution_time),
+        "output": (f"{REGRADE}: " if whole_run else "") + "\n".join(lines),
+        "output_format": "text", "stdout_visibility": "hidden", "tests": tests}
+    if whole_run:
+        doc["extra_data"] = {WHOLE_RUN: True}
+    return doc
