@@ -99,6 +99,7 @@ class Graded:
     max_score: float
     problem: str = ""  # why the grader did not finish
     errored: tuple[str, ...] = ()  # behaviours the grader failed on
+    elsewhere: tuple[str, ...] = ()  # behaviours not gradable here (no score; in max_score)
 
     def row(self) -> dict[str, str]:
         return {"student": self.student, "status": self.status,
@@ -202,18 +203,22 @@ def _collect(student: str, where: Path, submission: Path, problem: str,
         write_all(Destinations(html=html), [], submission, [problem] if problem else [],
                   seconds)
     scores: dict[str, float] = {}
-    errored, most = [], 0.0
+    errored, elsewhere, most = [], [], 0.0
     for b in doc.get("behaviours", []):
         column = f"{b['assignment']}.{b['id']}"
         if b["status"] == "error":
             errored.append(column)
+            continue
+        if b["status"] == "ungradable":  # its cell stays empty until graded elsewhere
+            elsewhere.append(column)
+            most += float(b["max_score"])
             continue
         scores[column] = float(b["score"])
         most += float(b["max_score"])
     status = "error" if problem else str(doc.get("status", "error"))
     if status == "error" and not problem:
         problem = "the grader failed (its errors are in results.json)"
-    return Graded(student, status, scores, most, problem, tuple(errored))
+    return Graded(student, status, scores, most, problem, tuple(errored), tuple(elsewhere))
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -304,14 +309,18 @@ def grade_batch(args: argparse.Namespace, specs: list[Path]) -> int:
     extra = sorted({c for g in graded for c in g.scores} - set(columns))
     book = out / "gradebook.csv"
     write_gradebook(book, list(dict.fromkeys(columns + extra)), [g.row() for g in graded])
-    counts = {s: sum(g.status == s for g in graded) for s in ("passed", "failed", "error")}
+    counts = {s: sum(g.status == s for g in graded)
+              for s in ("passed", "failed", "error", "ungradable")}
     where = f" (shard {args.shard[0]}/{args.shard[1]} of {len(everyone)})" if args.shard else ""
     print(f"graded {len(graded)} students{where}: " + ", ".join(
         f"{n} {s}" for s, n in counts.items()) + f"; gradebook: {book}")
-    broken = sorted((g for g in graded if g.status == "error" or g.errored),
+    broken = sorted((g for g in graded if g.status == "error" or g.errored or g.elsewhere),
                     key=lambda g: g.student)
     for g in broken:
-        why = g.problem or "grader error on " + ", ".join(g.errored)
+        why = g.problem or "; ".join(
+            ([f"grader error on {', '.join(g.errored)}"] if g.errored else [])
+            + ([f"not gradable here (grade where it can be): {', '.join(g.elsewhere)}"]
+               if g.elsewhere else []))
         print(f"  regrade {safe(g.student)}: {safe(why)} (see {out / g.student}/report.txt)",
               file=sys.stderr)
     return EXIT_INTERNAL if broken else EXIT_OK

@@ -41,15 +41,21 @@ def outcome_of(rep: pytest.TestReport) -> Outcome | None:
                    error=str(rep.longreprtext)[-2000:])
 
 
+def overall(outcomes: list[Outcome]) -> str:
+    """The run's status: a failure decides, then a grader error, then a behaviour this
+    environment could not grade; `passed` only when every behaviour passed."""
+    found = {o.status for o in outcomes}
+    if outcomes and found == {"passed"}:
+        return "passed"
+    return next((s for s in ("failed", "error", "ungradable") if s in found), "failed")
+
+
 def write_json(path: Path, outcomes: list[Outcome], submission: Path | None,
                errors: list[str]) -> None:
     graded = [o for o in outcomes if o.status != "error"]
     doc: dict[str, Any] = {
         "submission": str(submission) if submission else None,
-        "status": "error" if errors else (
-            "passed" if outcomes and all(o.status == "passed" for o in outcomes) else
-            "error" if any(o.status == "error" for o in outcomes) and not
-            any(o.status == "failed" for o in outcomes) else "failed"),
+        "status": "error" if errors else overall(outcomes),
         "score": sum(o.score for o in outcomes),
         "max_score": sum(o.max_score for o in graded),
         "behaviours": [o.summary() for o in outcomes],

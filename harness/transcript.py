@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
-Status = Literal["passed", "failed", "error"]
+Status = Literal["passed", "failed", "error", "ungradable"]
 
 
 @dataclass(frozen=True)
@@ -76,12 +76,14 @@ class Check:
     hint: str = ""
     skipped: str = ""  # why it could not be checked here (then `passed` is True)
     points: float = 0.0  # partial credit this check earns when it passes
+    optional: bool = False  # the spec lets it be skipped where it cannot be made
 
     def as_dict(self) -> dict[str, object]:
         return {
             "line": self.line, "step": self.step, "description": self.description,
             "passed": self.passed, "expected": self.expected, "actual": self.actual,
             "hint": self.hint, "skipped": self.skipped, "points": self.points,
+            "optional": self.optional,
         }
 
 

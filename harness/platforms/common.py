@@ -3,6 +3,8 @@
 Rules this module keeps:
 - A behaviour the grader itself failed on (`error`) is never charged to the student:
   it counts neither in the score nor in the maximum, and says so.
+- A behaviour this environment could not grade (`ungradable`) keeps its maximum, earns
+  nothing here, and says that it must be graded elsewhere (and why, unless hidden).
 - Hidden behaviours are graded, but their details never reach what a student sees:
   `student_text` gives the score alone for them.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.i18n import _
-from harness.report.text import render_failure
+from harness.report.text import not_gradable_text, render_failure
 from harness.run.outcome import Outcome
 
 
@@ -36,6 +38,8 @@ def student_text(o: Outcome) -> str:
         return _("passed ({n} checks)").format(n=len(shown))
     if o.status == "error":
         return not_counted()
+    if o.status == "ungradable":
+        return not_gradable_text(o, details=o.visibility != "hidden")
     if o.visibility == "hidden":
         return _("failed (a hidden test: no details are shown)")
     return render_failure(o)

@@ -25,7 +25,9 @@ def results(outcomes: Sequence[Outcome], execution_time: float,
         error = o.status == "error"
         tests.append({
             "name": f"{o.assignment}: {o.title}" + (_(" (grader error, not counted)") if error
-                                                     else ""),
+                                                     else ""
+                                                     ) + (_(" (not gradable here)")
+                                                          if o.status == "ungradable" else ""),
             "number": str(n),
             "score": 0.0 if error else o.score,
             "max_score": 0.0 if error else o.max_score,
@@ -34,7 +36,8 @@ def results(outcomes: Sequence[Outcome], execution_time: float,
             "visibility": o.visibility,
             "output": render_failure(o) if o.status != "passed" else student_text(o),
             "output_format": "text",
-            "tags": [o.assignment, o.behaviour] + (["grader-error"] if error else []),
+            "tags": [o.assignment, o.behaviour] + (["grader-error"] if error else []) + (
+                ["not-gradable-here"] if o.status == "ungradable" else []),
         })
     score = total(outcomes)[0]
     lines = ["sockgrade: " + _("{passed} of {n} behaviours passed").format(
@@ -43,5 +46,9 @@ def results(outcomes: Sequence[Outcome], execution_time: float,
     if any(o.status == "error" for o in outcomes):
         lines.append(_("Some behaviours could not be graded (grader error): they are not "
                        "counted, and the staff will regrade them."))
+    if any(o.status == "ungradable" for o in outcomes):
+        lines.append(_("Some behaviours are not gradable in this environment: they keep "
+                       "their points, unearned, until the staff grade them where they can "
+                       "be."))
     return {"score": score, "execution_time": round(execution_time), "output": "\n".join(lines),
             "output_format": "text", "stdout_visibility": "hidden", "tests": tests}

@@ -38,6 +38,8 @@ def _pl_message(o: Outcome) -> str:
         return ""
     if o.status == "error":
         return not_counted()
+    if o.status == "ungradable":
+        return student_text(o)
     if o.visibility == "hidden" or check is None:
         return "failed"
     return check.description

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from harness import i18n
 from harness.i18n import _
 from harness.report.ladder import connections, ladder_svg
-from harness.report.text import frame_line, relative_seqs, score_line
+from harness.report.text import frame_line, not_gradable_text, relative_seqs, score_line
 from harness.run.outcome import Outcome
 from harness.textutil import preview, safe
 from harness.transcript import Event
@@ -30,7 +30,7 @@ MAX_EVENTS = 300
 MAX_FRAMES = 300
 MAX_OUTPUT = 20000  # characters of each program's output (the end is kept)
 
-MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR"}
+MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "ungradable": "N/A"}
 _DATA_KINDS = {"sent": "sent", "received": "received", "stdin": "typed",
                "stdout": "printed", "stderr": "printed (stderr)"}
 
@@ -48,10 +48,11 @@ th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left;
 th { background: #eee; }
 .status { font-weight: bold; color: #fff; text-align: center; }
 .status.passed { background: #2e7d32; } .status.failed { background: #c62828; }
-.status.error { background: #ef6c00; }
+.status.error { background: #ef6c00; } .status.ungradable { background: #5e35b1; }
 .score { font-size: 1.3em; }
 section.behaviour { border-top: 3px solid #c62828; margin-top: 2em; }
 section.behaviour.error { border-top-color: #ef6c00; }
+section.behaviour.ungradable { border-top-color: #5e35b1; }
 .check dt { font-weight: bold; } .check dd { margin: 0 0 .4em 1.5em; }
 .hint { background: #fff8e1; border-left: 4px solid #f9a825; padding: .3em .6em; }
 .ladder { overflow-x: auto; }
@@ -87,6 +88,8 @@ def _summary(outcomes: Sequence[Outcome]) -> list[str]:
             why = f'<div class="subtitle">← {_esc(check.description)}</div>'
         elif o.status == "error":
             why = f'<div class="subtitle">{_esc(_("grader error (not charged)"))}</div>'
+        elif o.status == "ungradable":
+            why = f'<div class="subtitle">{_esc(_("not gradable here"))}</div>'
         rows.append(f'<tr class="{_esc(o.status)}"><td>{name}'
                     f'<div class="subtitle">{_esc(o.title)}</div>{why}</td>'
                     f'<td class="status {_esc(o.status)}">{MARKS.get(o.status, _esc(o.status))}'
@@ -131,6 +134,8 @@ def _section(i: int, o: Outcome) -> list[str]:
         out += [f"<p>{_esc(_('The grader itself failed here (not your fault; tell the staff):'))}"
                 "</p>",
                 _pre("\n".join(o.error.rstrip().splitlines()[-15:]))]
+    if o.status == "ungradable":
+        out.append(f"<p><b>{_esc(not_gradable_text(o))}</b></p>")
     out += _failed_check(o)
     passed = [c for c in o.checks if c.passed and not c.skipped]
     if passed:

@@ -183,11 +183,19 @@ _DROP_DATA = [
 ]
 
 
+class NoFilter(Exception):
+    """The kernel refused the socket filter (a container may): no ACKs can be held back."""
+
+
 def _drop_data(sock: socket.socket) -> None:
     code = b"".join(struct.pack("HBBI", *ins) for ins in _DROP_DATA)
     program = ctypes.create_string_buffer(code, len(code))
     fprog = struct.pack("HP", len(_DROP_DATA), ctypes.addressof(program))
-    sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, fprog)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, fprog)
+    except OSError as exc:
+        sock.close()
+        raise NoFilter(exc.strerror or str(exc)) from None
 
 
 def _hear_again(sock: socket.socket, after: float) -> None:
@@ -201,7 +209,8 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
             no_acks_for: float | None = None) -> Conn | str:
     """A Conn, or the reason the connection failed. `no_acks_for`: for so long after
     connecting, segments the program sends are dropped on arrival and so never ACKed
-    (the capture still sees them); TCP retransmits them after."""
+    (the capture still sees them); TCP retransmits them after. Raises NoFilter where
+    the kernel refuses that filter."""
     kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, kind)
