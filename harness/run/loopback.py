@@ -13,6 +13,10 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import functools
+import re
+import socket
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,3 +80,28 @@ def open_loopback(spec: Spec, builds: dict[str, Built | BuildFailure],
         "no private network namespace, and the port of a program cannot be mapped here "
         "({why}): ran on the host's loopback with port {port}, one behaviour at a time"
     ).format(why=why_not, port=spec.port)])
+
+
+_MULTICAST = re.compile(r"(?<![\d.])2(?:2[4-9]|3\d)\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.])")
+
+
+@functools.cache
+def _no_multicast() -> str:
+    """Why a multicast group cannot be joined here ('' if it can). A container's own
+    network namespace may have only `lo`, without the multicast route the harness adds
+    in a namespace of its own (that needs CAP_NET_ADMIN)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, struct.pack(
+                "4s4s", socket.inet_aton("239.255.91.90"), socket.inet_aton("0.0.0.0")))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return ""
+
+
+def lacking(spec: Spec) -> str:
+    """What the spec needs that the host's loopback here cannot give ('' if nothing)."""
+    if _MULTICAST.search(spec.path.read_text(encoding="utf-8")) and _no_multicast():
+        return _("the spec uses a multicast group, and no interface here can join one "
+                 "({why})").format(why=_no_multicast())
+    return ""

@@ -96,6 +96,10 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
                 raise _NotHere from None
             port = loop.port
             notes += loop.notes
+            if loopback.lacking(spec):
+                not_here = _("{what}: grade it where network namespaces can be made (as "
+                             "root on a VM)").format(what=loopback.lacking(spec))
+                raise _NotHere
         capture = _start_capture(t0_wall, notes, None if loop is None else (loop.port,))
         run_walls, cg, walls_said = _walls(spec, config, workdir)
         actions = Actions(spec, config.builds, workdir, private, port, transcript, capture,
