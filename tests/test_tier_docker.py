@@ -315,12 +315,13 @@ def test_what_only_the_wire_shows_is_caught_in_docker(tmp_path: Path) -> None:
 
 @needs_dockerlike
 def test_two_checks_at_once_of_a_server_hard_coding_9190_both_pass(tmp_path: Path) -> None:
+    """Both graders on the same (the host's) loopback, as two jobs in one container."""
     program = "tests/programs/echo_server/correct_c_9190"
     results: list[tuple[int, str, dict[str, Any]]] = []
 
     def one(i: int) -> None:
         (tmp_path / str(i)).mkdir()
-        results.append(_check(tmp_path / str(i), True, program, ECHO))
+        results.append(_check(tmp_path / str(i), False, program, ECHO))
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(2)]
     for t in threads:
@@ -331,6 +332,14 @@ def test_two_checks_at_once_of_a_server_hard_coding_9190_both_pass(tmp_path: Pat
     for code, out, doc in results:
         assert code == 0 and {b["status"] for b in doc["behaviours"]} == {"passed"}, out[-3000:]
         assert all(any("mapped to" in n for n in b["notes"]) for b in doc["behaviours"])
+
+
+@needs_dockerlike
+def test_n2_in_a_container_with_only_lo_passes_a_server_hard_coding_9190(
+        tmp_path: Path) -> None:
+    code, out, doc = _check(tmp_path, True, "tests/programs/echo_server/correct_c_9190",
+                            ECHO, "-n", "2")
+    assert code == 0 and {b["status"] for b in doc["behaviours"]} == {"passed"}, out[-3000:]
 
 
 @needs_dockerlike
