@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
+from gen_tiers import DOC, needs, render
 from matrixfile import load_matrix
 
 from harness.platforms import github, gradescope, prairielearn
@@ -32,7 +33,7 @@ from harness.run import sockstate
 from harness.run.outcome import Outcome
 from harness.run.runner import verdict_of
 from harness.sandbox import hostports, portmap
-from harness.spec.model import Behaviour
+from harness.spec.model import Behaviour, load_spec
 from harness.transcript import Check
 
 DOCKERLIKE = Path("/work/shared/envs/dockerlike.sh")
@@ -279,7 +280,7 @@ SLICE = ["oob_send/correct_c", "oob_send/mut_no_oob", "writev/mut_two_writes",
          "shm_sem/mut_no_shm_rmid", "echo_server/correct_c_9190",
          "echo_server/mut_never_closes", "tcp_nodelay/correct_c",
          "gethostbyname/mut_first_address_only", "gethostbyaddr/correct_py",
-         "uecho_client/correct_py", "news_receiver/correct_c"]
+         "uecho_client/correct_py", "news_receiver/correct_c", "echo_EPETserv/correct_c"]
 MATRIX = load_matrix()
 
 
@@ -293,11 +294,14 @@ def test_the_docker_tier_gives_roots_verdict_or_not_gradable_here(
     fails = set((entry["variants"][variant] or {}).get("fails", []))
     code, out, doc = _check(tmp_path, nonet, f"{entry['programs']}/{variant}", entry["spec"])
     assert "Traceback" not in out, out[-3000:]
+    table = needs(load_spec(ROOT / entry["spec"]), "docker-nonet" if nonet else "docker")
     for b in doc["behaviours"]:
         root = "failed" if b["id"] in fails else "passed"
         assert b["status"] in (root, "ungradable"), (b["id"], b["status"], out[-3000:])
-        if b["status"] == "ungradable":
-            assert b["not_gradable_here"] and b["score"] == 0, b
+        if b["status"] == "ungradable":  # as docs/tiers.md says, and said why
+            assert b["id"] in table and b["not_gradable_here"] and b["score"] == 0, b
+        if b["id"] in table and root == "passed":  # what the table marks is never a pass
+            assert b["status"] == "ungradable", b
     statuses = {b["status"] for b in doc["behaviours"]}
     assert code == (1 if "failed" in statuses else 4 if "ungradable" in statuses else 0)
 
@@ -359,3 +363,8 @@ def test_grade_batch_j4_of_servers_hard_coding_9190_gives_roots_verdicts(tmp_pat
         book = {r["student"]: r for r in csv.DictReader(f)}
     assert {s: (r["status"], r["score"]) for s, r in book.items()} == {
         **{f"s{i}": ("passed", "8") for i in range(4)}, "mutant": ("failed", "7")}
+
+
+def test_the_tiers_doc_is_generated_from_the_specs() -> None:
+    assert DOC.read_text(encoding="utf-8") == render(), \
+        "docs/tiers.md is stale: run `python tests/gen_tiers.py`"

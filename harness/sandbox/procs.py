@@ -408,13 +408,15 @@ def epoll_watches(pid: int) -> list[tuple[int, int, int]] | None:
     None if we may not look (root without CAP_SYS_PTRACE, as in Docker, and another uid)."""
     out: list[tuple[int, int, int]] = []
     try:
-        os.listdir(f"/proc/{pid}/fd")
+        fds = os.listdir(f"/proc/{pid}/fd")
+        if fds:
+            os.readlink(f"/proc/{pid}/fd/{fds[0]}")  # the listing alone may be allowed
     except PermissionError:
         return None
     except OSError:
         return out
     with contextlib.suppress(OSError):
-        for fd in os.listdir(f"/proc/{pid}/fd"):
+        for fd in fds:
             with contextlib.suppress(OSError):
                 if os.readlink(f"/proc/{pid}/fd/{fd}") != "anon_inode:[eventpoll]":
                     continue
