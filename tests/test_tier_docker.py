@@ -368,3 +368,19 @@ def test_grade_batch_j4_of_servers_hard_coding_9190_gives_roots_verdicts(tmp_pat
 def test_the_tiers_doc_is_generated_from_the_specs() -> None:
     assert DOC.read_text(encoding="utf-8") == render(), \
         "docs/tiers.md is stale: run `python tests/gen_tiers.py`"
+
+
+@needs_dockerlike
+def test_a_static_server_runs_one_behaviour_at_a_time_on_the_specs_port(tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    src = ROOT / "tests/programs/echo_server/correct_c_9190/echo_server.c"
+    if subprocess.run(["gcc", "-static", "-o", str(sub / "echo_server"), str(src)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("no static libc to link a static binary with")
+    code, out, doc = _check(tmp_path, False, str(sub), ECHO, "-n", "2")  # two at once: queued
+    assert code == 0, out[-3000:]
+    for b in doc["behaviours"]:
+        assert b["status"] == "passed", out[-3000:]
+        assert any("statically linked" in n and "one behaviour at a time" in n
+                   for n in b["notes"]), b["notes"]
