@@ -104,19 +104,24 @@ class Job:
 @dataclass(frozen=True)
 class Graded:
     student: str  # the folder's name (any bytes, as os.fsdecode gives them)
-    status: str  # passed | failed | error
+    status: str  # passed | failed | error | ungradable
     scores: dict[str, float]  # column -> score, graded behaviours only
     max_score: float
     problem: str = ""  # why the grader did not finish
     errored: tuple[str, ...] = ()  # behaviours the grader failed on
+    elsewhere: tuple[str, ...] = ()  # behaviours not gradable here (no score; in max_score)
 
     def row(self) -> dict[str, str]:
         regrade = ""
         if self.status == "error" or self.errored:
             regrade = f"{REGRADE}: " + (", ".join(self.errored) or self.problem)
+        if self.elsewhere:  # its points stay in max_score, to be graded where they can be
+            regrade += ("; " if regrade else "") + "not gradable here: " + ", ".join(
+                self.elsewhere)
         return {"student": shown_name(self.student), "status": self.status,
                 "score": _num(sum(self.scores.values())), "max_score": _num(self.max_score),
                 "regrade": regrade, **{c: "error" for c in self.errored},
+                **{c: "not gradable here" for c in self.elsewhere},
                 **{c: _num(v) for c, v in self.scores.items()}}
 
 
@@ -225,18 +230,22 @@ def _collect(student: str, where: Path, submission: Path, problem: str,
         write_all(Destinations(html=html), [], submission, [problem] if problem else [],
                   seconds)
     scores: dict[str, float] = {}
-    errored, most = [], dict(points)  # the spec's total, also when grading stopped early
+    errored, elsewhere, most = [], [], dict(points)  # the specs' total, also when stopped
     for b in doc.get("behaviours", []):
         column = f"{b['assignment']}.{b['id']}"
         most[column] = float(b["max_score"])  # a grader error keeps its points
         if b["status"] == "error":
             errored.append(column)
             continue
+        if b["status"] == "ungradable":  # its cell stays empty until graded elsewhere
+            elsewhere.append(column)
+            continue
         scores[column] = float(b["score"])
     status = "error" if problem else str(doc.get("status", "error"))
     if status == "error" and not problem:
         problem = "the grader failed (its errors are in results.json)"
-    return Graded(student, status, scores, sum(most.values()), problem, tuple(errored))
+    return Graded(student, status, scores, sum(most.values()), problem, tuple(errored),
+                  tuple(elsewhere))
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -327,14 +336,18 @@ def grade_batch(args: argparse.Namespace, specs: list[Path]) -> int:
     extra = sorted({c for g in graded for c in [*g.scores, *g.errored]} - set(columns))
     book = out / "gradebook.csv"
     write_gradebook(book, list(dict.fromkeys([*columns, *extra])), [g.row() for g in graded])
-    counts = {s: sum(g.status == s for g in graded) for s in ("passed", "failed", "error")}
+    counts = {s: sum(g.status == s for g in graded)
+              for s in ("passed", "failed", "error", "ungradable")}
     where = f" (shard {args.shard[0]}/{args.shard[1]} of {len(everyone)})" if args.shard else ""
     print(f"graded {len(graded)} students{where}: " + ", ".join(
         f"{n} {s}" for s, n in counts.items()) + f"; gradebook: {book}")
-    broken = sorted((g for g in graded if g.status == "error" or g.errored),
+    broken = sorted((g for g in graded if g.status == "error" or g.errored or g.elsewhere),
                     key=lambda g: g.student)
     for g in broken:
-        why = g.problem or "grader error on " + ", ".join(g.errored)
+        why = g.problem or "; ".join(
+            ([f"grader error on {', '.join(g.errored)}"] if g.errored else [])
+            + ([f"not gradable here (grade where it can be): {', '.join(g.elsewhere)}"]
+               if g.elsewhere else []))
         print(f"  regrade {shown(g.student)}: {no_legacy_commands(safe(why))} "
               f"(see {shown(str(out / g.student))}/report.txt)", file=sys.stderr)
     return EXIT_INTERNAL if broken else EXIT_OK

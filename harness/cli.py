@@ -1,7 +1,8 @@
 """`sockgrade`: a thin command line over pytest.main.
 
 Exit codes (the contract): 0 every behaviour passed; 1 a behaviour failed; 2 usage or
-spec errors (nothing graded); 3 the grader itself failed.
+spec errors (nothing graded); 3 the grader itself failed; 4 nothing failed, but some
+behaviour could not be graded in this environment (grade it where it can be).
 Specs are parsed here first, so a bad spec exits 2 with `file:line: message` lines only,
 before any program is built or run.
 """
@@ -21,7 +22,7 @@ from harness import batch, i18n
 from harness.spec import model as speclib
 from harness.textutil import shown_name
 
-EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL, EXIT_NOT_HERE = 0, 1, 2, 3, 4
 
 
 def default_specs_dir() -> Path:
@@ -126,6 +127,8 @@ def check(args: argparse.Namespace) -> int:
             return EXIT_INTERNAL
         if code == EXIT_FAILED and _any_grader_error(results):
             return EXIT_INTERNAL  # staff: regrade
+        if code == EXIT_FAILED and _only_not_here(results):
+            return EXIT_NOT_HERE
         return code
     finally:
         if not args.json:
@@ -150,6 +153,16 @@ def _any_grader_error(results: Path) -> bool:
     except (OSError, ValueError):
         return False
     return any(b.get("status") == "error" for b in doc.get("behaviours", []))
+
+
+def _only_not_here(results: Path) -> bool:
+    """Nothing failed, but some behaviour could not be graded in this environment."""
+    try:
+        doc = json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    statuses = {b["status"] for b in doc.get("behaviours", [])}
+    return "ungradable" in statuses and not statuses & {"failed", "error"}
 
 
 def _rootdir(files: list[Path]) -> str:

@@ -52,14 +52,22 @@ def outcome_of(rep: pytest.TestReport) -> Outcome | None:
                    error=str(props.get(DETAIL) or rep.longreprtext)[-4000:])
 
 
+def overall(outcomes: list[Outcome]) -> str:
+    """The run's status: a failure decides, then a grader error, then a behaviour this
+    environment could not grade; `passed` only when every behaviour passed."""
+    found = {o.status for o in outcomes}
+    if outcomes and found == {"passed"}:
+        return "passed"
+    return next((s for s in ("failed", "error", "ungradable") if s in found), "failed")
+
+
 def write_json(path: Path, outcomes: list[Outcome], submission: Path | None,
                errors: list[str]) -> None:
     doc: dict[str, Any] = {
         "submission": shown_name(submission) if submission else None,
         # any grader error makes the whole result the staff's to regrade
-        "status": "error" if errors or any(o.status == "error" for o in outcomes) else (
-            "passed" if outcomes and all(o.status == "passed" for o in outcomes) else
-            "failed"),
+        "status": "error" if errors or any(o.status == "error" for o in outcomes) else
+        overall(outcomes),
         "score": sum(o.score for o in outcomes),
         "max_score": sum(o.max_score for o in outcomes),
         "behaviours": [o.summary() for o in outcomes],

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
-Status = Literal["passed", "failed", "error"]
+Status = Literal["passed", "failed", "error", "ungradable"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ class Check:
     # why the evidence could not decide (e.g. a capture that missed packets): then
     # `passed` is False, yet it is the grader's shortfall, never the student's failure
     unjudged: str = ""
+    optional: bool = False  # the spec lets it be skipped where it cannot be made
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -86,6 +87,7 @@ class Check:
             "passed": self.passed, "expected": self.expected, "actual": self.actual,
             "hint": self.hint, "skipped": self.skipped, "points": self.points,
             "unjudged": self.unjudged,
+            "optional": self.optional,
         }
 
 

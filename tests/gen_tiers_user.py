@@ -45,7 +45,7 @@ def main() -> None:
                 b: f"{s} (root: {root[b]})" for b, s in got.items()}
             if variant.startswith("correct"):
                 tiers.setdefault(tier, {})[assignment] = {
-                    b: "not gradable here" if s == "not_gradable" else "gradable"
+                    b: "not gradable here" if s == "ungradable" else "gradable"
                     for b, s in got.items()}
             print(tier, assignment, variant, got, flush=True)
     DOC.write_text(json.dumps({

@@ -5,7 +5,7 @@ one of its own, with a network namespace inside). Tier (d): an ordinary user wit
 them (host loopback; packet rules judged from the harness's own socket where that is
 proof). A slice of the reference matrix is graded in each, as a real user made with
 `useradd`, through `runuser`; every verdict must be root's (the matrix's) or
-`not_gradable`, never a pass root fails. The pure judge of tier (d) is tested on
+`ungradable` (not gradable here), never a pass root fails. The pure judge of tier (d) is tested on
 made-up observations.
 """
 
@@ -114,20 +114,20 @@ def test_ordinary_user_gets_roots_verdict_or_not_gradable(
     got = {b["id"]: b["status"] for b in doc["behaviours"]}
     want = root_verdicts(assignment, variant, list(got))
     for bid, status in got.items():
-        assert status in (want[bid], "not_gradable"), (bid, status, want[bid], doc)
+        assert status in (want[bid], "ungradable"), (bid, status, want[bid], doc)
     for b in doc["behaviours"]:
         if tier == "userns":
             assert b["isolation"] == "network namespace in the user's own user namespace"
             assert "no capabilities" in b["sandbox"]
             # the full walls: only withholding ACKs (a socket filter this kernel refuses
             # to an ordinary user) may be missing
-            if b["status"] == "not_gradable":
-                assert "SO_ATTACH_FILTER" in " ".join(b["notes"]), b
+            if b["status"] == "ungradable":
+                assert "socket filter" in " ".join(c["skipped"] for c in b["checks"]), b
         else:
             assert b["isolation"] == "host loopback"
             assert any("max_user_namespaces" in n for n in b["notes"]), b["notes"]
-            if b["status"] == "not_gradable":
-                assert any(n.startswith("not gradable here") for n in b["notes"]), b
+            if b["status"] == "ungradable":  # each says what this environment lacks
+                assert [c for c in b["checks"] if c["skipped"]], b
 
 
 def test_root_of_the_users_namespace_gives_a_program_no_capability(user_dir: Path) -> None:

@@ -45,6 +45,7 @@ def gradescope_zip(out: Path, specs: Sequence[Path]) -> list[str]:
             names.append(script)
         for path in [SOURCE / "pyproject.toml", SOURCE / "README.md",
                      *sorted((SOURCE / "harness").rglob("*.py")),
+                     *sorted((SOURCE / "harness").rglob("*.c")),  # the portmap library
                      *sorted((SOURCE / "harness" / "locale").glob("*.po"))]:
             name = str(path.relative_to(SOURCE))
             _add(z, path, name)

@@ -8,6 +8,8 @@ Rules this module keeps:
   tells the student only that it is not their fault and the grade will be checked.
 - The harness's traceback is for staff (the `--json` file's `error`, stderr), never for
   a student: `student_text` of an `error` is one short line.
+- A behaviour this environment could not grade (`ungradable`) keeps its maximum, earns
+  nothing here, and says that it must be graded elsewhere (and why, unless hidden).
 - Hidden behaviours are graded, but their details never reach what a student sees:
   `student_text` gives the score alone for them.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.i18n import _
-from harness.report.text import REGRADE, render_failure
+from harness.report.text import REGRADE, not_gradable_text, render_failure
 from harness.report.text import grader_error_line as student_error_line
 from harness.run.outcome import Outcome
 
@@ -52,6 +54,8 @@ def student_text(o: Outcome) -> str:
         return _("passed ({n} checks)").format(n=len(shown))
     if o.status == "error":
         return student_error_line()
+    if o.status == "ungradable":
+        return not_gradable_text(o, details=o.visibility != "hidden")
     if o.visibility == "hidden":
         return _("failed (a hidden test: no details are shown)")
     return render_failure(o)

@@ -28,7 +28,7 @@ from harness.textutil import safe
 
 def classroom_payload(outcomes: Sequence[Outcome]) -> str:
     """The base64 JSON that GitHub Classroom's grading reporter reads from a runner."""
-    status = "error" if any(o.status == "error" for o in outcomes) else (
+    status = "error" if any(o.status in ("error", "ungradable") for o in outcomes) else (
         "pass" if all(o.status == "passed" for o in outcomes) else "fail")
     _, most = total(outcomes)
     doc = {
@@ -115,6 +115,8 @@ def job_summary(outcomes: Sequence[Outcome]) -> str:
         why = ""
         if o.status == "error":
             why = f"{REGRADE}: " + student_text(o)
+        elif o.status == "ungradable":
+            why = student_text(o)
         elif o.status == "failed" and o.visibility == "hidden":
             why = _("hidden test")
         elif o.status == "failed" and check is not None:

@@ -38,7 +38,8 @@ def results(outcomes: Sequence[Outcome], execution_time: float,
             shown = dataclasses.replace(o, pcap=None)
             output = render_failure(shown) if o.status != "passed" else student_text(o)
         tests.append({
-            "name": f"{o.assignment}: {o.title}" + (f" ({REGRADE})" if error else ""),
+            "name": f"{o.assignment}: {o.title}" + (f" ({REGRADE})" if error else "") + (
+                _(" (not gradable here)") if o.status == "ungradable" else ""),
             "number": str(n),
             "score": 0.0 if error else o.score,
             "max_score": o.max_score,
@@ -47,7 +48,8 @@ def results(outcomes: Sequence[Outcome], execution_time: float,
             "visibility": o.visibility,
             "output": output,
             "output_format": "text",
-            "tags": [o.assignment, o.behaviour] + (["grader-error"] if error else []),
+            "tags": [o.assignment, o.behaviour] + (["grader-error"] if error else []) + (
+                ["not-gradable-here"] if o.status == "ungradable" else []),
         })
     score = total(outcomes)[0]
     lines = [regrade_line(outcomes)] if regrade_line(outcomes) else []
@@ -55,6 +57,10 @@ def results(outcomes: Sequence[Outcome], execution_time: float,
     lines += ["sockgrade: " + _("{passed} of {n} behaviours passed").format(
         passed=sum(o.status == "passed" for o in visible), n=len(visible))]
     lines += [_("The grader could not run: {why}").format(why=e) for e in errors]
+    if any(o.status == "ungradable" for o in outcomes):
+        lines.append(_("Some behaviours are not gradable in this environment: they keep "
+                       "their points, unearned, until the staff grade them where they can "
+                       "be."))
     whole_run = bool(errors) and not outcomes
     doc: dict[str, Any] = {
         "score": score, "execution_time": round(execution_time),

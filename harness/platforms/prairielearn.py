@@ -44,6 +44,8 @@ def _pl_message(o: Outcome) -> str:
         return ""
     if o.status == "error":
         return f"{REGRADE}: {student_error_line()}"
+    if o.status == "ungradable":
+        return student_text(o)
     if o.visibility == "hidden" or check is None:
         return "failed"
     return check.description

@@ -23,7 +23,14 @@ from collections.abc import Sequence
 from harness import i18n
 from harness.i18n import _
 from harness.report.ladder import connections, ladder_svg
-from harness.report.text import REGRADE, frame_line, grader_error_line, relative_seqs, score_line
+from harness.report.text import (
+    REGRADE,
+    frame_line,
+    grader_error_line,
+    not_gradable_text,
+    relative_seqs,
+    score_line,
+)
 from harness.run.outcome import Outcome
 from harness.textutil import preview, safe
 from harness.transcript import Event
@@ -32,7 +39,7 @@ MAX_EVENTS = 300
 MAX_FRAMES = 300
 MAX_OUTPUT = 20000  # characters of each program's output (the end is kept)
 
-MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR"}
+MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "ungradable": "N/A"}
 _DATA_KINDS = {"sent": "sent", "received": "received", "stdin": "typed",
                "stdout": "printed", "stderr": "printed (stderr)"}
 
@@ -50,10 +57,11 @@ th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left;
 th { background: #eee; }
 .status { font-weight: bold; color: #fff; text-align: center; }
 .status.passed { background: #2e7d32; } .status.failed { background: #c62828; }
-.status.error { background: #ef6c00; }
+.status.error { background: #ef6c00; } .status.ungradable { background: #5e35b1; }
 .score { font-size: 1.3em; }
 section.behaviour { border-top: 3px solid #c62828; margin-top: 2em; }
 section.behaviour.error { border-top-color: #ef6c00; }
+section.behaviour.ungradable { border-top-color: #5e35b1; }
 .check dt { font-weight: bold; } .check dd { margin: 0 0 .4em 1.5em; }
 .hint { background: #fff8e1; border-left: 4px solid #f9a825; padding: .3em .6em; }
 .ladder { overflow-x: auto; }
@@ -91,6 +99,8 @@ def _summary(outcomes: Sequence[Outcome]) -> list[str]:
             why = f'<div class="subtitle">← {_esc(check.description)}</div>'
         elif o.status == "error":
             why = f'<div class="subtitle">{_esc(REGRADE)}</div>'
+        elif o.status == "ungradable":
+            why = f'<div class="subtitle">{_esc(_("not gradable here"))}</div>'
         rows.append(f'<tr class="{_esc(o.status)}"><td>{name}'
                     f'<div class="subtitle">{_esc(o.title)}</div>{why}</td>'
                     f'<td class="status {_esc(o.status)}">{MARKS.get(o.status, _esc(o.status))}'
@@ -134,6 +144,9 @@ def _section(i: int, o: Outcome) -> list[str]:
     if o.status == "error":
         out += [f"<p>{_esc(REGRADE)} — {_esc(grader_error_line())}</p>", "</section>"]
         return out
+    if o.status == "ungradable":
+        out.append(f"<p><b>{_esc(not_gradable_text(o, details=o.visibility != 'hidden'))}"
+                   "</b></p>")
     if o.visibility == "hidden":
         out += [f"<p>{_esc(_('failed (a hidden test: no details are shown)'))}</p>",
                 "</section>"]

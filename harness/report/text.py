@@ -82,8 +82,26 @@ def grader_error_line() -> str:
     return _("grader error: not your fault, your grade will be checked")
 
 
+def not_here(o: Outcome) -> list[str]:
+    """'what: why' of each check this environment could not make (optional ones left out)."""
+    return [f"{c.description}: {c.skipped}" for c in o.checks if c.skipped and not c.optional]
+
+
+def not_gradable_text(o: Outcome, details: bool = True) -> str:
+    """What a student and the staff read about an `ungradable` behaviour: it counts as
+    neither passed nor failed, and where to grade it. `details`: name the checks."""
+    reasons = not_here(o) if details else sorted({c.skipped for c in o.checks
+                                                  if c.skipped and not c.optional})
+    return _("not gradable here: this environment could not make every check, so this "
+             "behaviour is neither passed nor failed, and its {points} point(s) must be "
+             "graded where it can be ({why})").format(points=f"{o.max_score:g}",
+                                                       why="; ".join(reasons))
+
+
 def render_failure(o: Outcome) -> str:
     lines = [f"{o.assignment} › {o.behaviour}: {o.title}  ({o.score:g}/{o.max_score:g})"]
+    if o.status == "ungradable":
+        lines.append("  " + safe(not_gradable_text(o)))
     if o.status == "error":
         lines.append(f"  {REGRADE} — {grader_error_line()}")
     check = o.failed_check()
@@ -133,7 +151,7 @@ def render_failure(o: Outcome) -> str:
 def score_table(outcomes: Sequence[Outcome]) -> str:
     if not outcomes:
         return _("no behaviours were graded")
-    marks = {"passed": "PASS", "failed": "FAIL", "error": "ERROR"}
+    marks = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "ungradable": "N/A"}
     width = max(len(f"{o.assignment}.{o.behaviour}") for o in outcomes)
     rows = []
     for o in outcomes:
@@ -143,6 +161,9 @@ def score_table(outcomes: Sequence[Outcome]) -> str:
             why = f"  ← {check.description}"
         elif o.status == "error":
             why = f"  ← {REGRADE}"
+        elif o.status == "ungradable":
+            why = _("  ← not gradable here: grade it where it can be ({why})").format(
+                why="; ".join(not_here(o))[:160])
         name = f"{o.assignment}.{o.behaviour}"
         rows.append(f"  {marks.get(o.status, o.status):<5} {name:<{width}}"
                     f"  {o.score:>4g}/{o.max_score:<4g} {safe(why)}")
@@ -162,4 +183,9 @@ def score_line(outcomes: Sequence[Outcome]) -> str:
     if errors:
         line += f" — {REGRADE} " + _("({n} behaviour(s) not graded; not your fault, your "
                                      "grade will be checked)").format(n=errors)
+    elsewhere = [o for o in outcomes if o.status == "ungradable"]
+    if elsewhere:
+        line += _("; {n} not gradable here ({points} points to be graded where they can "
+                  "be)").format(n=len(elsewhere),
+                                points=f"{sum(o.max_score for o in elsewhere):g}")
     return line

@@ -4,7 +4,11 @@ Rules this module keeps:
 - The capture socket is opened by the calling thread, so it belongs to that thread's
   network namespace; the sniffer thread only reads it.
 - scapy's L2Socket drops the loopback's outgoing copy: each packet is seen once.
-- No BPF filter (that would need libpcap): packets are filtered in Python.
+- In a namespace of the behaviour's own, every packet of `lo` is kept. On a shared
+  loopback (`ports` given) a classic BPF filter, attached before the socket is bound
+  (so nothing passes unfiltered), keeps only IPv4/IPv6 TCP and UDP packets to or from
+  those ports and the marker's: other graders' traffic never reaches us. It needs
+  only CAP_NET_RAW (Docker grants it), no libpcap.
 - `sync()` sends a marker datagram through `lo` and waits until the sniffer has read it:
   loopback delivery is in order, so every packet sent before is then captured. Marker
   packets are never shown.
@@ -20,6 +24,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import select
 import socket
@@ -46,6 +51,7 @@ _PACKET_STATISTICS = 6  # struct tpacket_stats {tp_packets, tp_drops}; zeroed by
 # a loopback frame is at most its MTU (65536) plus the 14-byte Ethernet header; tcpdump's
 # default snap length leaves room for a larger MTU or GSO, and a longer one is counted
 SNAPLEN = 262144
+_SO_ATTACH_FILTER = 26  # <asm-generic/socket.h>; not in `socket`
 MAX_PACKETS = 100_000  # a flood must not eat the grader's memory; the rest is counted
 MAX_BYTES = 256 << 20
 _FLAG_LETTERS = (("S", 0x02), ("F", 0x01), ("R", 0x04), ("P", 0x08), (".", 0x10), ("U", 0x20))
@@ -72,6 +78,53 @@ def to_frame(pkt: Any, t0_wall: float) -> Frame | None:
     return None
 
 
+_ACCEPT, _REJECT = "accept", "reject"
+
+
+def port_filter(ports: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+    """A classic BPF program (code, jt, jf, k) for an Ethernet-framed `lo`: IPv4 or
+    IPv6, TCP or UDP, source or destination port in `ports` (non-first IPv4 fragments,
+    which carry no ports, are left out)."""
+    prog: list[tuple[int, str | int, str | int, int]] = []
+    labels: dict[str, int] = {}
+
+    def ports_at(load: int, offset: int) -> None:
+        prog.append((load, 0, 0, offset))
+        prog.extend((0x15, _ACCEPT, 0, p) for p in ports)  # jeq #p
+
+    prog += [(0x28, 0, 0, 12),  # ldh [12]: the ethertype
+             (0x15, "v4", 0, 0x0800), (0x15, "v6", _REJECT, 0x86DD)]
+    labels["v4"] = len(prog)
+    prog += [(0x30, 0, 0, 23), (0x15, "tcp4", 0, 6), (0x15, "tcp4", _REJECT, 17)]
+    labels["tcp4"] = len(prog)
+    prog += [(0x28, 0, 0, 20), (0x45, _REJECT, 0, 0x1FFF),  # a fragment's offset
+             (0xB1, 0, 0, 14)]  # ldxb 4*([14]&0xf): the IPv4 header's length
+    ports_at(0x48, 14)  # ldh [x+14]: source port
+    ports_at(0x48, 16)
+    prog.append((0x06, 0, 0, 0))
+    labels["v6"] = len(prog)
+    prog += [(0x30, 0, 0, 20), (0x15, "tcp6", 0, 6), (0x15, "tcp6", _REJECT, 17)]
+    labels["tcp6"] = len(prog)
+    ports_at(0x28, 54)
+    ports_at(0x28, 56)
+    labels[_REJECT] = len(prog)
+    prog.append((0x06, 0, 0, 0))
+    labels[_ACCEPT] = len(prog)
+    prog.append((0x06, 0, 0, 0xFFFFFFFF))
+
+    def rel(i: int, target: str | int) -> int:
+        return labels[target] - i - 1 if isinstance(target, str) else target
+
+    return [(code, rel(i, jt), rel(i, jf), k) for i, (code, jt, jf, k) in enumerate(prog)]
+
+
+def _attach(sock: socket.socket, prog: list[tuple[int, int, int, int]]) -> None:
+    code = b"".join(struct.pack("HBBI", *ins) for ins in prog)
+    buf = ctypes.create_string_buffer(code, len(code))
+    sock.setsockopt(socket.SOL_SOCKET, _SO_ATTACH_FILTER,
+                    struct.pack("HP", len(prog), ctypes.addressof(buf)))
+
+
 class _LoopbackSocket(L2Socket):
     """scapy's L2Socket on one interface, opened so that the kernel hooks it only once.
 
@@ -80,9 +133,12 @@ class _LoopbackSocket(L2Socket):
     protocol 0 it is hooked by the bind alone. Receiving (with the loopback's outgoing
     copy dropped) and closing are L2Socket's own."""
 
-    def __init__(self, iface: str) -> None:  # L2Socket.__init__ is replaced, not called
+    def __init__(self, iface: str, ports: tuple[int, ...] | None = None) -> None:
+        # L2Socket.__init__ is replaced, not called
         self.iface, self.type, self.promisc = iface, ETH_P_ALL, False
         self.ins = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+        if ports is not None:  # before bind(): until then the socket receives nothing
+            _attach(self.ins, port_filter(ports))
         self.ins.bind((iface, ETH_P_ALL))
         self.ins.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, conf.bufsize)
         self.ins.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
@@ -115,7 +171,8 @@ class _LoopbackSocket(L2Socket):
 class Capture:
     """Sniff `lo` from construction until `stop()`; frames() may be read at any time."""
 
-    def __init__(self, t0_wall: float, iface: str = "lo") -> None:
+    def __init__(self, t0_wall: float, iface: str = "lo",
+                 ports: tuple[int, ...] | None = None) -> None:
         self._t0_wall = t0_wall
         self._packets: list[Any] = []
         self._lock = threading.Lock()
@@ -128,7 +185,8 @@ class Capture:
         self.dropped = 0  # beyond the harness's own cap
         self._kernel_drops = 0  # the kernel's counter, summed (each read zeroes it)
         self._behind = False  # the last sync timed out: packets may be unread yet
-        self._sock = _LoopbackSocket(iface)
+        self._sock = _LoopbackSocket(
+            iface, None if ports is None else (*ports, self._marker_port))
         # a 1 MB echo must not overflow the capture queue while we are busy; a flood
         # still can, and is then counted (missed)
         with contextlib.suppress(OSError):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.i18n import _
+from harness.run.loopback import Loopback
 from harness.run.peers import Conn, Listener
 from harness.run.submission import BuildFailure, Built
 from harness.sandbox import procs
@@ -33,8 +34,10 @@ class BehaviourFailed(Exception):
 class RunContext:
     def __init__(self, spec: Spec, builds: dict[str, Built | BuildFailure], workdir: Path,
                  private: Path, port: int, transcript: Transcript, capture: Any,
-                 slow: float, walls: RunWalls = NO_WALLS) -> None:
+                 slow: float, walls: RunWalls = NO_WALLS, loopback: Loopback | None = None
+                 ) -> None:
         self.spec = spec
+        self.loopback = loopback  # on the host's loopback: the programs' ports mapped
         self.walls = walls
         self.builds = builds
         self.workdir = workdir
@@ -43,7 +46,9 @@ class RunContext:
         self.transcript = transcript
         self.capture = capture
         self.slow = slow
-        self.vars: dict[str, str] = {"port": str(port), "host": "127.0.0.1"}
+        # programs see the spec's port even where the wire carries another (`wire`)
+        self.vars: dict[str, str] = {"port": str(spec.port if loopback else port),
+                                     "host": "127.0.0.1"}
         self.programs: dict[str, procs.Program] = {}  # by instance name, the latest
         self.started: list[procs.Program] = []  # every one, for teardown
         self.roles: dict[str, str] = {}
@@ -88,6 +93,20 @@ class RunContext:
 
     def port_of(self, value: str | int) -> int:
         return int(self.sub(value))
+
+    def wire(self, port: int) -> int:
+        """The port the harness's own sockets use for a port the programs see."""
+        return self.loopback.wire(port) if self.loopback is not None else port
+
+    def not_here(self, line: int, step: str, description: str, why: str,
+                 optional: bool = False, stop: bool = True) -> None:
+        """A check this environment cannot make: recorded as such (the behaviour is then
+        `ungradable` unless `optional`), and the behaviour ends there if `stop`."""
+        self.checks.append(Check(line, step, description, True, skipped=why,
+                                 optional=optional))
+        self.transcript.add("harness", "check", note="not checked here: " + description)
+        if stop:
+            raise BehaviourFailed(description)
 
     def program(self, name: str) -> procs.Program:
         return self.programs[self.sub(name)]

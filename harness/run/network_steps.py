@@ -22,24 +22,27 @@ from harness.judge import packets, sockview, stream
 from harness.judge.stream import Received
 from harness.run import sockstate
 from harness.run.context import RunContext, _substituted
-from harness.run.peers import Conn, Listener, connect
+from harness.run.peers import Conn, Listener, NoFilter, connect
 from harness.sandbox import procs
 from harness.spec import steps
 from harness.spec.model import Step
-from harness.transcript import Check
 
 
 class NetworkSteps(RunContext):
     def connect(self, step: Step, a: steps.Connect) -> None:
         port = self.port_of(a.port)
-        got = connect(self.sub(a.conn), self.sub(a.host), port, a.proto, self.within(a.within),
-                      self.transcript, a.oobinline, a.no_acks_for)
+        try:
+            got = connect(self.sub(a.conn), self.sub(a.host), self.wire(port), a.proto,
+                          self.within(a.within), self.transcript, a.oobinline, a.no_acks_for)
+        except NoFilter as exc:  # the machine's limit, not the student's doing
+            self.not_here(step.line, "connect", _(
+                "{conn} connects without ACKing the program's data at first").format(
+                    conn=self.sub(a.conn)), _(
+                "the harness cannot hold back its ACKs here (a socket filter on a TCP "
+                "socket was refused: {why}); grade it as root on a VM").format(why=exc))
+            return
         if isinstance(got, Conn):
             self.conns[self.sub(a.conn)] = got
-            if got.unheld:  # what the spec's later checks rely on could not be set up
-                self.checks.append(Check(step.line, "connect", _(
-                    "{conn} withholds its ACKs for {s} s").format(
-                        conn=got.name, s=f"{a.no_acks_for:g}"), True, skipped=got.unheld))
         if a.refused:
             failure = "" if isinstance(got, str) else _("the connection was accepted")
             self.check(stream.simple(step.line, "connect", _(
@@ -52,7 +55,7 @@ class NetworkSteps(RunContext):
 
     def listen(self, step: Step, a: steps.Listen) -> None:
         self.listeners[a.listener] = Listener(
-            a.listener, self.port_of(a.port), a.proto, self.transcript, a.oobinline,
+            a.listener, self.wire(self.port_of(a.port)), a.proto, self.transcript, a.oobinline,
             None if a.group is None else self.sub(a.group))
 
     def accept(self, step: Step, a: steps.Accept) -> None:
@@ -190,6 +193,8 @@ class NetworkSteps(RunContext):
         a = steps.ExpectPackets.model_validate(
             _substituted(a.model_dump(by_alias=True), self.sub))
         if self.capture is None:
+            # no capture (no CAP_NET_RAW): what the harness's own socket proves, else
+            # not gradable here
             self._packets_from_socket(step, a, conn)
             return
 
@@ -248,7 +253,7 @@ class NetworkSteps(RunContext):
         port = self.port_of(a.port)
 
         def states() -> list[str]:
-            return [e.state for e in sockstate.on_port(port)]
+            return [e.state for e in sockstate.on_port(self.wire(port))]
 
         procs.wait_for(lambda: (a.state in states()) == a.present, self.within(a.within))
         self.check(stream.sockets(step.line, a, port, a.state, a.present, states()))

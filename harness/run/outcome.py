@@ -3,7 +3,9 @@
 Rules this module keeps:
 - An Outcome is plain data: it crosses pytest-xdist as a dict of JSON values and is
   rebuilt exactly by `from_dict`.
-- `status` is separate from `score`: `error` means the harness failed, never the student.
+- `status` is separate from `score`: `error` means the harness failed, never the student;
+  `ungradable` that this environment could not make a check the spec needs (neither
+  passed nor failed: it is to be graded where it can be).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class Outcome:
     assignment: str
     behaviour: str
     title: str
-    status: str  # passed | failed | error
+    status: str  # passed | failed | error | ungradable
     score: float
     max_score: float
     visibility: str = "visible"
@@ -83,6 +85,9 @@ class Outcome:
             "isolation": self.isolation, "sandbox": self.walls, "notes": list(self.notes),
             "pcap": self.pcap,
             "error": self.error,
+            # what this environment could not check (why the status is `ungradable`)
+            "not_gradable_here": [f"{c.description}: {c.skipped}" for c in self.checks
+                                  if c.skipped and not c.optional],
             # how long the steps took (the clean-up after them not counted)
             "seconds": round(self.ended_at, 3) if self.ended_at >= 0 else None,
         }

@@ -58,7 +58,6 @@ class Conn:
         self.closed = False
         self.aborted = False
         self.dropping = False  # `no_acks_for`: segments dropped on purpose for a while
-        self.unheld = ""  # `no_acks_for` asked, but the kernel refused: why
         self.urgent: list[int] = []  # bytes read at the urgent mark (SO_OOBINLINE)
         self._oobinline = self.proto == "tcp" and bool(
             sock.getsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE))
@@ -219,11 +218,19 @@ _DROP_DATA = [
 ]
 
 
+class NoFilter(Exception):
+    """The kernel refused the socket filter (a container may): no ACKs can be held back."""
+
+
 def _drop_data(sock: socket.socket) -> None:
     code = b"".join(struct.pack("HBBI", *ins) for ins in _DROP_DATA)
     program = ctypes.create_string_buffer(code, len(code))
     fprog = struct.pack("HP", len(_DROP_DATA), ctypes.addressof(program))
-    sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, fprog)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, fprog)
+    except OSError as exc:
+        sock.close()
+        raise NoFilter(exc.strerror or str(exc)) from None
 
 
 def _hear_again(sock: socket.socket, after: float) -> None:
@@ -237,7 +244,8 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
             no_acks_for: float | None = None) -> Conn | str:
     """A Conn, or the reason the connection failed. `no_acks_for`: for so long after
     connecting, segments the program sends are dropped on arrival and so never ACKed
-    (the capture still sees them); TCP retransmits them after."""
+    (the capture still sees them); TCP retransmits them after. Raises NoFilter where
+    the kernel refuses that filter."""
     kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, kind)
@@ -245,12 +253,8 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     if oobinline:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
-    unheld = ""  # why the ACKs could not be withheld (the kernel refused the filter)
     if no_acks_for and proto == "tcp":
-        try:
-            _drop_data(sock)  # before connect(): a server may write as soon as it accepts
-        except OSError as exc:
-            unheld, no_acks_for = f"SO_ATTACH_FILTER: {exc.strerror or exc}", None
+        _drop_data(sock)  # before connect(): a server may write as soon as it accepts
     sock.settimeout(seconds)
     try:
         sock.connect((host, port))
@@ -263,7 +267,6 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
         threading.Thread(target=_hear_again, args=(sock, no_acks_for), daemon=True).start()
     conn = Conn(name, sock, transcript, port)
     conn.dropping = bool(no_acks_for and proto == "tcp")
-    conn.unheld = unheld
     transcript.add(name, "connected",
                    note=f"{proto} port {conn.local_port} -> {host}:{port}" + (
                        f"; no ACKs for {no_acks_for:g} s" if no_acks_for else ""))

@@ -14,13 +14,14 @@ import os
 import re
 import signal
 import time
+from pathlib import Path
 
 from harness.i18n import _
 from harness.judge import stream as verdict
 from harness.run import sockstate
 from harness.run.context import RunContext, _printed
 from harness.run.submission import BuildFailure
-from harness.sandbox import procs, sysvipc, walls
+from harness.sandbox import portmap, procs, sysvipc, walls
 from harness.spec import steps
 from harness.spec.model import ReadyOutput, Step
 from harness.spec.stepbase import StepArgs
@@ -39,17 +40,27 @@ class ProgramSteps(RunContext):
         argv = built.argv(self.workdir) + [self.sub(x) for x in (a.args or pdef.default_args())]
         stderr = self.private / f"{len(self.started)}.{name}.stderr"  # one per start
         hosts = None
-        if pdef.hosts is not None:
-            if not self.walls.layers.namespaces:  # the machine's fault, not the student's
-                raise RuntimeError(_("program {program} needs an /etc/hosts of its own, "
-                                     "which needs a mount namespace (run as root)").format(
-                                         program=a.program))
+        try:
+            env = self.loopback.env() if self.loopback is not None else {}
+            if pdef.hosts is not None and not self.walls.layers.namespaces:
+                # no mount namespace to hold an /etc/hosts: the library answers instead
+                why = portmap.mappable(Path(argv[0]), system=built.how == "python")
+                if why:
+                    raise portmap.Unavailable(why)
+                env = portmap.environment(self.loopback.ports if self.loopback else {},
+                                          self.sub(pdef.hosts))
+        except portmap.Unavailable as exc:  # the machine's limit, not the student's
+            self.not_here(step.line, "start", desc, _(
+                "{program} must run on the host's loopback or with the spec's name table, "
+                "and cannot be made to here ({why}): grade it as root on a VM").format(
+                    program=a.program, why=exc))
+        if pdef.hosts is not None and self.walls.layers.namespaces:
             hosts = self.private / f"{len(self.started)}.{name}.hosts"
             hosts.write_text(self.sub(pdef.hosts), encoding="utf-8")
             hosts.chmod(0o644)
         ipc_ns = sysvipc.new_namespace() if self.walls.layers.namespaces else None
         try:
-            prog = procs.Program(name, argv, self.workdir, walls.clean_env(self.workdir),
+            prog = procs.Program(name, argv, self.workdir, walls.clean_env(self.workdir, env),
                                  stderr, self.transcript,
                                  self.walls.jail(pdef.limits, self.workdir, hosts, ipc_ns),
                                  self.walls.oom_kills, ipc_ns)
@@ -77,16 +88,20 @@ class ProgramSteps(RunContext):
             said = (_("it was {how} before listening on port {port}{printed}")
                     if ended.signal is not None else
                     _("it {how} before listening on port {port}{printed}"))
-            failure = said.format(how=ended.describe(), port=port, printed=_printed(prog))
+            failure = said.format(how=ended.describe(), port=self.vars["port"],
+                                  printed=_printed(prog))
         else:
-            others = sorted({e.local_port for e in sockstate.tcp_sockets() if e.state == "LISTEN"})
+            # on the host's loopback every other listener of the machine would be named
+            others = sorted({e.local_port for e in sockstate.tcp_sockets()
+                             if e.state == "LISTEN"}) if self.loopback is None else []
             failure = _("it did not listen on port {port} within {s} s").format(
-                port=port, s=f"{self.within(a.within):g}")
+                port=self.vars["port"], s=f"{self.within(a.within):g}")
             if others:
                 failure += _(" (it listens on {ports} instead: does it use the port given on "
                              "its command line?)").format(ports=", ".join(map(str, others)))
         self.check(verdict.simple(step.line, "start", _(
-            "{name} starts and listens on port {port}").format(name=name, port=port), failure, a))
+            "{name} starts and listens on port {port}").format(name=name, port=self.vars["port"]),
+            failure, a))
 
     def stop(self, step: Step, a: steps.Stop) -> None:
         prog = self.program(a.program)

@@ -1,9 +1,11 @@
 """Run one behaviour: sandbox, programs, peers, capture; steps in order; then tear down.
 
 Rules this module keeps:
-- Each behaviour gets a fresh network namespace (or, where none can be made, host
-  loopback with a free port, said in the outcome), its own working directory (a copy of
-  the built submission) and its own capture.
+- Each behaviour gets a fresh network namespace (or, where none can be made, the host's
+  loopback with a port of its own: `loopback`, said in the outcome), its own working
+  directory (a copy of the built submission) and its own capture.
+- A check this environment cannot make is never a pass: unless the spec marks it
+  optional, the behaviour is `ungradable` (`verdict_of`), with what is missing.
 - Steps run in order; the first failed check ends the behaviour (later steps would only
   fail for the same reason). Verdicts come from `judge`; this module only acts, waits
   and records.
@@ -30,15 +32,16 @@ import shutil
 import tempfile
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.i18n import _
-from harness.run import sockstate
+from harness.run import loopback, sockstate
 from harness.run.actions import Actions, BehaviourFailed
 from harness.run.outcome import Outcome
 from harness.run.submission import BuildFailure, Built
-from harness.sandbox import cgroup, files, netns, procs, sysvipc, userns, walls
+from harness.sandbox import cgroup, files, hostports, netns, procs, sysvipc, userns, walls
 from harness.sandbox.limits import DEFAULT
 from harness.spec.model import Behaviour, Spec
 from harness.transcript import Check, Transcript
@@ -56,20 +59,6 @@ class RunConfig:
     keep_pcap: str = "failed"  # failed | always | never
     extra_notes: tuple[str, ...] = field(default=())
     hide: tuple[Path, ...] = field(default=())  # results, submission: kept from programs
-
-
-def _host_port(wanted: int) -> int:
-    """On the host's loopback: the spec's port when no socket at all uses it (so a
-    program that hard-codes it still works in a one-at-a-time container), else a free
-    one. Any state counts: a TIME_WAIT left by the last behaviour would make a
-    program without SO_REUSEADDR fail to bind."""
-    if not sockstate.on_port(wanted) and not sockstate.udp_bound(wanted):
-        return wanted
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
@@ -110,6 +99,8 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
     problems: list[str] = []  # what the student's files made fail (not a grader error)
     private = Path(tempfile.mkdtemp(prefix="sockgrade-private-"))
     ns: netns.NetNamespace | None = None
+    loop: loopback.Loopback | None = None
+    not_here = ""
     capture = None
     actions: Actions | None = None
     error = ""
@@ -131,25 +122,35 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
                                                      f"{userns.why_not()}")
                 if config.isolation == "netns":
                     raise
-                port = _host_port(spec.port)
-                isolation = "host loopback"
-                notes.append(_("no private network namespace ({why}): ran on the host's "
-                               "loopback with port {port}").format(why=exc, port=port)
-                             + ("" if port == spec.port else _(
-                                 "; a program that ignores its port argument cannot pass "
-                                 "here")))
-        else:
-            port = _host_port(spec.port)
+                notes.append(_("no private network namespace: {why}").format(why=exc))
+        if ns is None:
             isolation = "host loopback"
-        capture = _start_capture(t0_wall, ns is not None, notes)
+            try:
+                loop = loopback.open_loopback(
+                    spec, config.builds, loopback.unmappable(config.builds, config.build_dir),
+                    config.slow)
+            except hostports.PortBusy as exc:
+                not_here = _("the host's loopback has no port for this behaviour ({why}): "
+                             "grade it where network namespaces can be made (as root on a "
+                             "VM)").format(why=exc)
+                raise _NotHere from None
+            port = loop.port
+            notes += loop.notes
+            if loopback.lacking(spec):
+                not_here = _("{what}: grade it where network namespaces can be made (as "
+                             "root on a VM)").format(what=loopback.lacking(spec))
+                raise _NotHere
+        capture = _start_capture(t0_wall, notes, None if loop is None else (loop.port,))
         run_walls, cg, walls_said = _walls(spec, config, workdir)
         actions = Actions(spec, config.builds, workdir, private, port, transcript, capture,
-                          config.slow, run_walls)
+                          config.slow, run_walls, loop)
         walls.give(workdir, run_walls.layers.uid)  # after the spec's files are written
         with contextlib.suppress(BehaviourFailed):  # the failed check is recorded
             actions.run(behaviour.steps)
     except files.Refused as exc:  # what the build left cannot be copied: the student's
         problems.append(str(exc))
+    except _NotHere:
+        pass  # said in `not_here`
     except Exception:  # noqa: BLE001 - a harness bug must become an 'error' outcome
         error = traceback.format_exc()
     finally:
@@ -188,32 +189,23 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
                                "kept cut").format(n=capture.truncated, snap=capture.SNAPLEN))
         if ns is not None:
             ns.leave()
+        if loop is not None:
+            loop.release()
         problems += _clean(space, walls_uid, notes)
         shutil.rmtree(private, ignore_errors=True)  # the harness's own files only
 
     checks: list[Check] = actions.checks if actions is not None else []
     checks = checks + [Check(behaviour.line, "files", _("the working directory"), False,
                              actual=p) for p in problems]
+    if not_here:
+        checks = [*checks, Check(0, "start", behaviour.title, True, skipped=not_here)]
     if behaviour.hint:
         checks = [c if c.passed or c.hint else dataclasses.replace(c, hint=behaviour.hint)
                   for c in checks]
-    failed = any(not c.passed for c in checks)
     lost = next((c for c in checks if c.unjudged), None)
     if lost is not None and not error:  # the grader's shortfall, not the student's
         error = _unjudged_error(lost)
-    # a check this environment could not make is never a pass (unless a failure decides)
-    blind = [c.skipped for c in checks if c.skipped]
-    status = ("error" if error else "failed" if failed else
-              "not_gradable" if blind else "passed")
-    if status == "not_gradable":
-        notes.append(_("not gradable here: {why}; grade it as root or where user "
-                       "namespaces are allowed").format(why="; ".join(blind)))
-    if status in ("error", "not_gradable"):
-        score = 0.0
-    elif behaviour.partial():  # each passed check earns its step's points
-        score = min(behaviour.points, sum(c.points for c in checks if c.passed))
-    else:
-        score = behaviour.points if status == "passed" else 0.0
+    status, score = verdict_of(behaviour, checks, error)
     pcap = None
     if capture is not None and (config.keep_pcap == "always"
                                 or (config.keep_pcap == "failed" and status != "passed")):
@@ -251,17 +243,38 @@ def _clean(space: files.Workspace, uid: int | None, notes: list[str]) -> list[st
     return out
 
 
-def _start_capture(t0_wall: float, isolated: bool, notes: list[str]):  # type: ignore[no-untyped-def]
-    if not isolated:
-        notes.append(_("packet capture: off (only inside a private namespace)"))
-        return None
+def verdict_of(behaviour: Behaviour, checks: Sequence[Check], error: str) -> tuple[str, float]:
+    """(status, score). A failed check fails the behaviour whatever else happened; a
+    check this environment could not make (and the spec did not mark optional) leaves
+    it `ungradable`: neither passed nor failed, to be graded where it can be."""
+    if error:
+        return "error", 0.0
+    if any(not c.passed for c in checks):
+        status = "failed"
+    elif any(c.skipped and not c.optional for c in checks):
+        status = "ungradable"
+    else:
+        status = "passed"
+    if behaviour.partial():  # each check made and passed earns its step's points
+        return status, min(behaviour.points, sum(c.points for c in checks
+                                                 if c.passed and not c.skipped))
+    return status, behaviour.points if status == "passed" else 0.0
+
+
+class _NotHere(Exception):
+    """This behaviour cannot be run in this environment (said in the outcome)."""
+
+
+def _start_capture(  # type: ignore[no-untyped-def]
+        t0_wall: float, notes: list[str], ports: tuple[int, ...] | None):
+    """The behaviour's capture: all of `lo` in its own namespace; on the host's loopback
+    (`ports` given) only packets to or from those ports, filtered in the kernel."""
     try:
         from harness.run.capture import Capture
 
-        return Capture(t0_wall)
+        return Capture(t0_wall, ports=ports)
     except Exception as exc:  # noqa: BLE001 - capture is optional; say why it is off
-        notes.append(_("packet capture: unavailable ({why}); packet checks were skipped").format(
-            why=exc))
+        notes.append(_("packet capture: unavailable ({why})").format(why=exc))
         return None
 
 

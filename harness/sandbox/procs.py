@@ -405,12 +405,21 @@ def reap_strays(uid: int | None) -> list[int]:
 _TFD = re.compile(r"^tfd:\s*(\d+)\s+events:\s*([0-9a-f]+).*?\bino:([0-9a-f]+)", re.M)
 
 
-def epoll_watches(pid: int) -> list[tuple[int, int, int]]:
+def epoll_watches(pid: int) -> list[tuple[int, int, int]] | None:
     """(descriptor, event mask, inode) of every descriptor the epoll instances of process
-    `pid` watch, as /proc/PID/fdinfo lists them ("tfd: 5 events: 80000019 ... ino:5550b")."""
+    `pid` watch, as /proc/PID/fdinfo lists them ("tfd: 5 events: 80000019 ... ino:5550b");
+    None if we may not look (root without CAP_SYS_PTRACE, as in Docker, and another uid)."""
     out: list[tuple[int, int, int]] = []
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+        if fds:
+            os.readlink(f"/proc/{pid}/fd/{fds[0]}")  # the listing alone may be allowed
+    except PermissionError:
+        return None
+    except OSError:
+        return out
     with contextlib.suppress(OSError):
-        for fd in os.listdir(f"/proc/{pid}/fd"):
+        for fd in fds:
             with contextlib.suppress(OSError):
                 if os.readlink(f"/proc/{pid}/fd/{fd}") != "anon_inode:[eventpoll]":
                     continue

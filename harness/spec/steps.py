@@ -291,6 +291,8 @@ class ExpectPackets(StepArgs):
     settle: Seconds = Field(
         0.3, ge=0, le=5,
         description="With `none` rules: also watch this long for a packet that must not come.")
+    optional: bool = Field(False, description="Where no capture is possible, grade "
+                           "without this check (else the behaviour is not gradable there).")
 
 
 class Count(BaseModel):
@@ -327,6 +329,8 @@ class ExpectIpc(StepArgs):
     sem: Count | None = Field(None, description="Semaphore sets.")
     msg: Count | None = Field(None, description="Message queues.")
     within: Seconds = Field(5.0, gt=0, description="How long to wait for the program to end.")
+    optional: bool = Field(False, description="Where they cannot be counted, grade "
+                           "without this check (else the behaviour is not gradable there).")
 
 
 SocketOptionName = Literal["SO_SNDBUF", "SO_RCVBUF", "SO_TYPE", "SO_REUSEADDR",
