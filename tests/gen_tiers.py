@@ -26,7 +26,7 @@ DOC = ROOT / "docs" / "tiers.md"
 TIERS = {
     "docker": ("Docker as Gradescope runs it: root with Docker's 14 capabilities, seccomp "
                "refusing namespaces and mounts, read-only cgroups, the host's network",
-               "`/work/shared/envs/dockerlike.sh sockgrade check ...`"),
+               "`../shared/envs/dockerlike.sh sockgrade check ...`"),
     "docker-nonet": ("the same with only `lo` (PrairieLearn, `docker run --network none`)",
                      "`dockerlike.sh --nonet sockgrade check ...`"),
 }

@@ -2,7 +2,7 @@
 
 The pieces first (the portmap library, the port locks, the kernel's capture filter, the
 `ungradable` status in every output), then the acceptance: the grader itself run under
-/work/shared/envs/dockerlike.sh (Docker's capabilities and seccomp), with and without a
+../shared/envs/dockerlike.sh (Docker's capabilities and seccomp), with and without a
 network of its own, on a slice of the reference matrix and on servers hard-coding 9190
 graded in parallel.
 """
@@ -36,7 +36,7 @@ from harness.sandbox import hostports, portmap
 from harness.spec.model import Behaviour, load_spec
 from harness.transcript import Check
 
-DOCKERLIKE = Path("/work/shared/envs/dockerlike.sh")
+DOCKERLIKE = ROOT.parent / "shared" / "envs" / "dockerlike.sh"  # ../shared beside the clone
 ECHO = "specs/echo_server.yaml"
 HOSTS = ("127.0.0.1 localhost\n10.20.30.40 www.sockgrade.test www web\n"
          "10.20.30.41 www.sockgrade.test\n")
@@ -250,7 +250,7 @@ def test_not_gradable_here_is_shown_as_such_in_every_output(tmp_path: Path) -> N
 
 def _dockerlike_works() -> str:
     if os.geteuid() != 0 or not DOCKERLIKE.exists():
-        return "needs root and /work/shared/envs/dockerlike.sh"
+        return f"needs root and {DOCKERLIKE}"
     if not shutil.which("capsh"):
         return "dockerlike.sh needs capsh: apt-get install -y libseccomp-dev libcap2-bin"
     got = subprocess.run([str(DOCKERLIKE), "true"], capture_output=True, text=True)
