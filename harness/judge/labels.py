@@ -80,6 +80,13 @@ def near(keys: Sequence[str], line: str) -> bool:
     return any(key_in(k, words) for k in keys)
 
 
+def line_of(text: str, hit: re.Match[str]) -> str:
+    """The whole line of output a match is on (what a student recognises)."""
+    start = text.rfind("\n", 0, hit.start()) + 1
+    end = text.find("\n", hit.end())
+    return text[start:len(text) if end < 0 else end].rstrip("\r")
+
+
 def labelled_search(rx: re.Pattern[str], text: str,
                     keys: Sequence[str] | None) -> re.Match[str] | None:
     """The first match of `rx` whose line (without the match itself) carries a label."""

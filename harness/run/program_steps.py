@@ -146,7 +146,8 @@ class ProgramSteps(RunContext):
                                                                          "surrogateescape"))
         status = prog.poll()
         seen = text().encode("utf-8", "surrogateescape")
-        got = verdict.Output(prog.name, stream, hit.group(0) if hit else None, seen,
+        shown = None if hit is None else labels.line_of(text(), hit) if label else hit.group(0)
+        got = verdict.Output(prog.name, stream, shown, seen,
                            status.describe() if status else None,
                            # a wait that ran out took its time-out, not the few ms
                            # past it that a loaded machine adds (the message is stable)
