@@ -174,11 +174,15 @@ class Output:
     killed: bool = False  # it ended by a signal ("was killed by ...")
 
 
-def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output) -> Check:
+def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output,
+           label: Sequence[str] | None = None) -> Check:
     desc = (_("{program} does not print /{pattern}/").format(program=got.program,
                                                              pattern=pattern) if absent
             else _("{program} prints /{pattern}/ on {stream}").format(
                 program=got.program, pattern=pattern, stream=got.stream))
+    if label:
+        desc += _(" on a line that says {label}").format(
+            label=_(" or ").join(repr(k) for k in label))
     if (got.matched is None) == absent:  # found and wanted, or absent and not wanted
         return _ok(line, "expect_output", desc)
     if absent:
@@ -191,8 +195,11 @@ def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output) -
     if not got.exit and got.stream == "stdout":
         actual += _(". If your program prints without a newline, the text may still sit in "
                     "the stdout buffer: end the line with \\n or call fflush(stdout)")
-    return _fail(line, "expect_output", desc,
-                 _("output matching /{pattern}/").format(pattern=pattern), actual, args)
+    want = _("output matching /{pattern}/").format(pattern=pattern)
+    if label:
+        want += _(" on a line that says {label} (any case, a typo allowed)").format(
+            label=_(" or ").join(repr(k) for k in label))
+    return _fail(line, "expect_output", desc, want, actual, args)
 
 
 def exit_status(line: int, args: StepArgs, program: str, status: str | None,

@@ -4,8 +4,9 @@ Rules this module keeps:
 - A program counts as started when it is ready: listening on its port (servers), or
   printing the spec's pattern; a program that ends before that fails `start` with how
   it ended and what it printed.
-- Output is matched from where the last match ended, byte-exactly, however the
-  program encodes its text.
+- Output is matched from where the last match ended, however the program encodes its
+  text; case does not matter unless the step says `exact`, and a step's `label` is
+  matched loosely on the value's line (judge/labels.py): the value is what is graded.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 from harness.i18n import _
+from harness.judge import labels
 from harness.judge import stream as verdict
 from harness.run import sockstate
 from harness.run.context import RunContext, _printed
@@ -129,14 +131,16 @@ class ProgramSteps(RunContext):
     def expect_output(self, step: Step, a: steps.ExpectOutput) -> None:
         seconds = a.within if a.absent else self.within(a.within)
         self._expect_output(step, self.program(a.program), self.sub(a.pattern), a.stream,
-                            seconds, a, a.absent, a.anywhere)
+                            seconds, a, a.absent, a.anywhere, a.label,
+                            0 if a.exact else re.IGNORECASE)
 
     def _expect_output(self, step: Step, prog: procs.Program, pattern: str, stream: str,
                        seconds: float, a: StepArgs, absent: bool = False,
-                       anywhere: bool = False) -> None:
+                       anywhere: bool = False, label: list[str] | None = None,
+                       flags: int = 0) -> None:
         key = (prog.name, stream)
         mark = 0 if anywhere else self._out_marks.get(key, 0)
-        rx = re.compile(pattern)
+        rx = re.compile(pattern, flags)
 
         def text() -> str:
             # surrogateescape: one character per undecodable byte, so positions map back
@@ -144,7 +148,7 @@ class ProgramSteps(RunContext):
             return raw[mark:].decode("utf-8", "surrogateescape")
 
         def found() -> re.Match[str] | None:
-            return rx.search(text())
+            return labels.labelled_search(rx, text(), label)
 
         def settled() -> object:
             return found() or prog.poll() is not None
@@ -158,13 +162,14 @@ class ProgramSteps(RunContext):
                                                                          "surrogateescape"))
         status = prog.poll()
         seen = text().encode("utf-8", "surrogateescape")
-        got = verdict.Output(prog.name, stream, hit.group(0) if hit else None, seen,
+        shown = None if hit is None else labels.line_of(text(), hit) if label else hit.group(0)
+        got = verdict.Output(prog.name, stream, shown, seen,
                            status.describe() if status else None,
                            # a wait that ran out took its time-out, not the few ms
                            # past it that a loaded machine adds (the message is stable)
                            round(min(time.monotonic() - start, seconds), 2),
                            status is not None and status.signal is not None)
-        self.check(verdict.output(step.line, a, pattern, absent, got))
+        self.check(verdict.output(step.line, a, pattern, absent, got, label))
 
     def expect_exit(self, step: Step, a: steps.ExpectExit) -> None:
         prog = self.program(a.program)

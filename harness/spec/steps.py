@@ -70,10 +70,14 @@ class SendEof(StepArgs):
 
 
 class ExpectOutput(StepArgs):
-    """Wait for the program to print something matching a regular expression."""
+    """Wait for the program to print a value matching a regex (any case unless `exact`)."""
 
     program: str
     pattern: Regex = Field(description="Python regex, searched in output not yet matched.")
+    label: list[str] | None = Field(
+        None, min_length=1, description="Words of which one must be on the value's line, "
+        "matched loosely (any case, a typo, more words; list Korean words too).")
+    exact: bool = Field(False, description="Match case and all: the text is the assignment.")
     stream: Literal["stdout", "stderr"] = "stdout"
     within: Seconds = Field(3.0, gt=0)
     absent: bool = Field(False, description="Pass only if it is NOT printed within `within`.")

@@ -1,16 +1,8 @@
-# writev: 두 버퍼를 한 번의 호출로 모아서 보내기
+# writev: 두 버퍼의 앞부분을 한 번의 호출로 콘솔(fd 1)에 쓰기
 import os
-import socket
-import sys
 
-if len(sys.argv) != 3:
-    print("Usage : python3 writev.py <IP> <port>")
-    sys.exit(1)
-
-sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-sock.connect((sys.argv[1], int(sys.argv[2])))
 buf1 = b"ABCDEFG"
 buf2 = b"1234567"
-n = os.writev(sock.fileno(), [buf1[:3], buf2[:4]])
-print("보낸 바이트 수:", n)
-sock.close()
+n = os.writev(1, [buf1[:3], buf2[:4]])
+print()
+print("쓴 바이트 수:", n)
