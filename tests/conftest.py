@@ -63,6 +63,9 @@ def sockgrade(tmp_path: Path, *args: str, timeout: float = 300) -> Graded:
 
 needs_netns = pytest.mark.skipif(netns.probe() is not None,
                                  reason=f"no network namespaces here: {netns.probe()}")
+needs_walls = pytest.mark.skipif(
+    os.geteuid() != 0 or not walls.layers().namespaces,
+    reason="the adversarial suite needs root and mount namespaces (every wall up)")
 
 
 def _our_leftovers() -> list[str]:

@@ -16,16 +16,11 @@ from typing import Any
 import psutil
 import pytest
 import yaml
-from conftest import ROOT, needs_netns, sockgrade
-
-from harness.sandbox import walls
+from conftest import ROOT, needs_netns, needs_walls, sockgrade
 
 HERE = ROOT / "tests" / "adversarial"
 PROGRAMS = HERE / "programs"
 
-needs_walls = pytest.mark.skipif(
-    os.geteuid() != 0 or not walls.layers().namespaces,
-    reason="the adversarial suite needs root and mount namespaces (every wall up)")
 pytestmark = [needs_netns, needs_walls]
 
 # behaviour -> (status, what the failed check says, as a regex)

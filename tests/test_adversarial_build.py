@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
-import os
 import platform
 import re
 import shutil
@@ -26,18 +25,14 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, Graded, needs_netns, sockgrade
+from conftest import ROOT, Graded, needs_netns, needs_walls, sockgrade
 
 from harness.run.submission import build_space
-from harness.sandbox import walls
 
 SYS_ADD_KEY, SYS_KEYCTL = 248, 250  # x86_64
 HERE = ROOT / "tests" / "adversarial"
 PROGRAMS = HERE / "programs"
 
-needs_walls = pytest.mark.skipif(
-    os.geteuid() != 0 or not walls.layers().namespaces,
-    reason="the adversarial suite needs root and mount namespaces (every wall up)")
 pytestmark = [needs_netns, needs_walls]
 
 # behaviour -> (status, what its failed check says, as a regex)

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, Graded, needs_netns, sockgrade
+from conftest import ROOT, Graded, needs_netns, needs_walls, sockgrade
 
 from harness.sandbox import files, walls
 
@@ -29,9 +29,6 @@ HERE = ROOT / "tests" / "adversarial"
 PROGRAMS = HERE / "programs"
 ECHO = (PROGRAMS / "advf_echo.py").read_text(encoding="utf-8")
 
-needs_walls = pytest.mark.skipif(
-    os.geteuid() != 0 or not walls.layers().namespaces,
-    reason="the adversarial suite needs root and mount namespaces (every wall up)")
 
 
 def write_spec(where: Path, ids: list[str], **disk: int) -> Path:

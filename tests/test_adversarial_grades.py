@@ -28,18 +28,13 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, needs_netns
-
-from harness.sandbox import walls
+from conftest import ROOT, needs_netns, needs_walls
 
 HERE = ROOT / "tests" / "adversarial"
 PROGRAMS = HERE / "programs"
 REGRADE = "grader error: regrade"
 STUDENT_LINE = "not your fault, your grade will be checked"
 
-needs_walls = pytest.mark.skipif(
-    os.geteuid() != 0 or not walls.layers().namespaces,
-    reason="the adversarial suite needs root and mount namespaces (every wall up)")
 pytestmark = [needs_netns, needs_walls]
 
 
