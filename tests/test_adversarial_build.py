@@ -180,9 +180,9 @@ def test_build_directories_are_private_to_root_and_the_building_uid() -> None:
     space, d = build_space()
     try:
         assert d.parent == space.path
-        for p in (d.parent, d):
+        for p, mode in ((d.parent, 0o711), (d, 0o700)):  # passable, not listable; private
             st = p.stat()
-            assert (st.st_uid, stat.S_IMODE(st.st_mode)) == (0, 0o700), p
+            assert (st.st_uid, stat.S_IMODE(st.st_mode)) == (0, mode), p
     finally:
         assert space.remove(None) == ""
     assert not space.path.exists()

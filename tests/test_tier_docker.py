@@ -276,7 +276,7 @@ def _check(tmp_path: Path, nonet: bool, program: str, spec: str,
 
 # one correct program and the mutants whose bug only the wire, the IPC namespace or a
 # hosts table shows; a UDP client; a hard-coded port; multicast (no group on a lone lo)
-SLICE = ["oob_send/correct_c", "oob_send/mut_no_oob", "writev/mut_two_writes",
+SLICE = ["oob_send/correct_c", "oob_send/mut_no_oob", "writev_socket/mut_two_writes",
          "shm_sem/mut_no_shm_rmid", "echo_server/correct_c_9190",
          "echo_server/mut_never_closes", "tcp_nodelay/correct_c",
          "gethostbyname/mut_first_address_only", "gethostbyaddr/correct_py",
@@ -310,7 +310,7 @@ def test_the_docker_tier_gives_roots_verdict_or_not_gradable_here(
 def test_what_only_the_wire_shows_is_caught_in_docker(tmp_path: Path) -> None:
     """The mutants that scored full marks before: their bugs are seen, on the wire."""
     for row, bid in (("oob_send/mut_no_oob", "urgent_on_the_wire"),
-                     ("writev/mut_two_writes", "one_segment")):
+                     ("writev_socket/mut_two_writes", "one_segment")):
         assignment, variant = row.split("/")
         entry = MATRIX[assignment]
         _, out, doc = _check(tmp_path, False, f"{entry['programs']}/{variant}", entry["spec"])

@@ -14,7 +14,7 @@ Rules this module keeps:
 - A Makefile is the student's code too: builds run inside the walls of a run
   (`buildjail`) as the slot's uid, which owns the build directory only while it builds,
   with the spec's `build: limits`; a limit hit is named in the failure.
-- Build directories are `src/` (0700) in a fresh workspace (mkdtemp, root's, 0700, a
+- Build directories are `src/` (0700) in a fresh workspace (mkdtemp, root's, 0711, a
   capped tmpfs where one can be mounted: `build_space`): no other uid can read a
   student's sources.
 """
@@ -119,6 +119,9 @@ def build_space(working_mib: int = DEFAULT_DISK.working) -> tuple[files.Workspac
     capped tmpfs where one can be mounted), so no other uid reaches a student's sources;
     the slot uid owns `src/` only while it builds. Remove with `workspace.remove`."""
     space = files.workspace("sockgrade-build-", working_mib)
+    # passable, not listable: the building uid reaches src/ by its path (the syntax
+    # check opens the file by it) where no mount namespace lets it in as root first
+    space.path.chmod(0o711)
     src = space.path / "src"
     src.mkdir(mode=0o700)
     return space, src
