@@ -153,7 +153,8 @@ class BehaviourItem(pytest.Item):
         artifacts = settings.artifacts or Path(tempfile.gettempdir()) / "sockgrade-artifacts"
         outcome = run_behaviour(self.spec, self.behaviour, RunConfig(
             build_dir=self.config.stash[BUILDS].dir, builds=builds, artifacts=artifacts,
-            slow=settings.slow, isolation=settings.isolation, keep_pcap=settings.keep_pcap,
+            slow=settings.slow, quiescence=settings.quiescence, isolation=settings.isolation,
+            keep_pcap=settings.keep_pcap,
             hide=_kept_from_programs(settings)))
         self.user_properties.append((PROPERTY, outcome.to_dict()))
         if outcome.status != "passed":

@@ -23,7 +23,7 @@ from harness.run import sockstate
 from harness.run.context import BehaviourFailed, RunContext
 from harness.run.network_steps import NetworkSteps
 from harness.run.program_steps import ProgramSteps
-from harness.sandbox import procs, sysvipc
+from harness.sandbox import procs, procwatch, sysvipc
 from harness.spec import steps
 from harness.spec.model import Step
 
@@ -34,14 +34,15 @@ class Actions(ProgramSteps, NetworkSteps):
     def run(self, todo: Sequence[Step]) -> None:
         for step in todo:
             self.current = step
+            self.quiet_why = ""
             HANDLERS[step.kind](self, step, step.args)
 
     def expect_processes(self, step: Step, a: steps.ExpectProcesses) -> None:
         pid = self.program(a.program).pid
-        seen: dict[str, procs.TreeSample] = {}  # the last sample, the last while it ran
+        seen: dict[str, procwatch.TreeSample] = {}  # the last sample, the last while it ran
 
         def settled() -> bool:
-            s = seen["now"] = procs.sample_tree(pid)
+            s = seen["now"] = procwatch.sample_tree(pid)
             if s.alive:
                 seen["running"] = s
             # an ended program's counts cannot change: no use waiting on
@@ -70,7 +71,7 @@ class Actions(ProgramSteps, NetworkSteps):
 
         def seen() -> tuple[list[judge_epoll.Watch], set[int]]:
             listeners = {e.inode for e in sockstate.tcp_sockets() if e.state == "LISTEN"}
-            return [judge_epoll.Watch(*w) for w in procs.epoll_watches(pid)], listeners
+            return [judge_epoll.Watch(*w) for w in procwatch.epoll_watches(pid)], listeners
 
         procs.wait_for(lambda: judge_epoll.epoll_ok(a, *seen()), self.within(a.within))
         self.check(judge_epoll.epoll(step.line, a, a.program, *seen()))

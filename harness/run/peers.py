@@ -50,6 +50,7 @@ class Conn:
         self.read_mark = 0  # bytes of `received` already consumed by a check
         self.datagram_mark = 0  # UDP: datagrams already taken by a datagram check
         self.closed = False
+        self.busy = False  # the reader holds bytes not yet in `received` (set under cond)
         self.cond = threading.Condition()
         self._wake_r: int
         self._wake_w: int
@@ -62,11 +63,15 @@ class Conn:
             ready, _, _ = select.select([self.sock.fileno(), self._wake_r], [], [])
             if self._wake_r in ready:
                 return
+            with self.cond:
+                self.busy = True  # before recv(): what it takes is in hand until stored
             try:
                 data = self.sock.recv(65536 if self.proto == "udp" else 262144)
             except ConnectionRefusedError:
                 if self.proto == "udp":  # ICMP port unreachable: nobody listens (yet)
                     self._transcript.add(self.name, "unreachable", note="ICMP port unreachable")
+                    with self.cond:
+                        self.busy = False
                     continue
                 self._finish(reset=True)
                 return
@@ -85,6 +90,7 @@ class Conn:
                     self.datagrams.append(data)
                 else:
                     self.overflow += len(data)
+                self.busy = False
                 self.cond.notify_all()
             self._transcript.add(self.name, "received", data)
 
@@ -92,6 +98,7 @@ class Conn:
         with self.cond:
             self.eof = not reset
             self.reset = reset
+            self.busy = False
             self.cond.notify_all()
         self._transcript.add(self.name, "reset" if reset else "eof", note=note)
 
@@ -258,6 +265,10 @@ class Listener:
         self._transcript = transcript
         transcript.add(name, "listening", note=f"{proto} port {port}" + (
             f", group {group}" if group else ""))
+
+    def pending(self) -> bool:
+        """Whether a connection (TCP) or a datagram (UDP) waits to be accepted."""
+        return bool(select.select([self.sock], [], [], 0)[0])
 
     def accept(self, name: str, seconds: float) -> Conn | None:
         """TCP: accept one connection. UDP: wait for the first datagram, then talk to its

@@ -47,6 +47,7 @@ class RunConfig:
     builds: dict[str, Built | BuildFailure]
     artifacts: Path
     slow: float = 1.0
+    quiescence: bool = True  # end waits early once the programs provably cannot answer
     isolation: str = "auto"  # auto | netns | host
     keep_pcap: str = "failed"  # failed | always | never
     extra_notes: tuple[str, ...] = field(default=())
@@ -104,7 +105,7 @@ def run_behaviour(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcom
         capture = _start_capture(t0_wall, ns is not None, notes)
         run_walls, cg, walls_said = _walls(spec, config, workdir)
         actions = Actions(spec, config.builds, workdir, private, port, transcript, capture,
-                          config.slow, run_walls)
+                          config.slow, run_walls, config.quiescence)
         walls.give(workdir, run_walls.layers.uid)  # after the spec's files are written
         with contextlib.suppress(BehaviourFailed):  # the failed check is recorded
             actions.run(behaviour.steps)
