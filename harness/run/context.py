@@ -137,7 +137,9 @@ class RunContext:
     def _settle_crash(self) -> None:
         """A refused or reset connection often means the program is dying: give it a
         moment to be seen as gone, so the failure can say so."""
-        procs.wait_for(lambda: any(p.poll() is not None for p in self.programs.values()), 0.5)
+        # a program that is still running but provably waiting will not end either
+        quiet.wait(self, lambda: any(p.poll() is not None for p in self.programs.values()),
+                   0.5)
 
     # ---- teardown and reporting ---------------------------------------------------
 
