@@ -142,7 +142,7 @@ def _ended_early(tmp: Path, code: str, conns: dict[str, Any] | None = None) -> s
     something that never comes: what quiescence said ('' if the wait ran out)."""
     prog = _start(tmp, code)
     ctx = SimpleNamespace(conns=conns or {}, started=[prog], walls=NO_WALLS, slow=1.0,
-                          quiescence=True)
+                          quiescence=True, marks=[])
     try:
         return quiet.wait(ctx, lambda: False, 1.5)
     finally:
@@ -169,26 +169,65 @@ def test_a_program_that_only_the_harness_can_wake_is_quiet(tmp_path: Path, code:
     assert says in why
 
 
+WOKE = "; print('woke', flush=True); sys.stdin.read()"
+
+
 @live
 @pytest.mark.parametrize("code", [
-    EPOLL + "e.poll(60)",
-    "import select; print('ready'); select.select([0], [], [], 60)",
-    "import time; print('ready'); time.sleep(60)",
-    # a child still running (busy), its parent waiting for it
-    "import os; pid = os.fork()\nif pid == 0:\n  while True: pass\n"
-    "else: print('ready'); os.waitpid(pid, 0)",
+    # time-outs that end before the harness stops waiting: it must see what follows
+    "import sys; " + EPOLL + "e.poll(0.7)" + WOKE,
+    "import select, sys; print('ready'); select.select([0], [], [], 0.7)" + WOKE,
+    "import time, sys; print('ready'); time.sleep(0.7)" + WOKE,
+    # a child still running, its parent waiting for it
+    "import os, sys, time; pid = os.fork()\nif pid == 0:\n  t = time.time()\n"
+    "  while time.time() < t + 0.7: pass\n  os._exit(0)\n"
+    "else: print('ready'); os.waitpid(pid, 0)" + WOKE,
     # alarm(): /proc does not show it, the timer watch does
     "import signal, sys; signal.signal(signal.SIGALRM, lambda *a: print('woke'));"
-    " signal.alarm(30); print('ready'); sys.stdin.read()",
-    "import signal, sys; signal.setitimer(signal.ITIMER_REAL, 30); print('ready');"
-    " sys.stdin.read()",
+    " signal.alarm(1); print('ready'); sys.stdin.read()",
+    "import signal, sys; signal.signal(signal.SIGALRM, lambda *a: print('woke'));"
+    " signal.setitimer(signal.ITIMER_REAL, 0.7); print('ready'); sys.stdin.read()",
     # a receive time-out set on the socket it reads
-    "import socket, struct; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen();"
-    " s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', 30, 0));"
-    " print('ready'); s.accept()",
+    "import socket, struct, sys; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen();"
+    " s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', 0, 700000));"
+    " print('ready')\ntry: s.accept()\nexcept OSError: pass\nprint('woke')",
 ])
-def test_a_program_that_can_wake_by_itself_is_not_quiet(tmp_path: Path, code: str) -> None:
-    assert _ended_early(tmp_path, code) == ""
+def test_a_program_that_wakes_by_itself_is_seen_waking(tmp_path: Path, code: str) -> None:
+    """Each wakes after 0.7-1 s, before the harness stops waiting (3 s): quiescence
+    must not end the wait first."""
+    prog = _start(tmp_path, code)
+    ctx = SimpleNamespace(conns={}, started=[prog], walls=NO_WALLS, slow=1.0,
+                          quiescence=True, marks=[])
+    try:
+        assert quiet.wait(ctx, lambda: b"woke" in prog.stdout(), 3.0) == ""
+        assert b"woke" in prog.stdout()
+    finally:
+        prog.close()
+
+
+@live
+@pytest.mark.parametrize(("code", "says", "relative"), [
+    ("import select; select.select([0], [], [], 60)", "with a time-out that ends after",
+     True),
+    # Python sleeps until an absolute CLOCK_MONOTONIC time: known without a mark
+    ("import time; time.sleep(60)", "clock_nanosleep() until after the harness stops", False),
+])
+def test_a_time_out_that_ends_after_the_wait_is_as_good_as_none(
+        tmp_path: Path, code: str, says: str, relative: bool) -> None:
+    """Marked before it entered its call (it ran after the mark), so its time-out is
+    known to end after the harness's wait."""
+    prog = _start(tmp_path, "import sys; print('ready'); sys.stdin.readline(); " + code)
+    ctx = SimpleNamespace(conns={}, started=[prog], walls=NO_WALLS, slow=1.0,
+                          quiescence=True, marks=[])
+    try:
+        quiet.note(ctx)
+        prog.sendline("go")
+        assert says in quiet.wait(ctx, lambda: False, 1.5)
+        ctx.marks.clear()  # without the mark, only since the program started
+        prog.started_at -= 100
+        assert (quiet.wait(ctx, lambda: False, 1.0) == "") == relative
+    finally:
+        prog.close()
 
 
 @live
@@ -199,7 +238,7 @@ def test_the_timer_watch_sees_alarm(tmp_path: Path) -> None:
     try:
         assert prog.timers.pending() is True
         ctx = SimpleNamespace(conns={}, started=[prog], walls=NO_WALLS, slow=1.0,
-                              quiescence=True)
+                              quiescence=True, marks=[])
         s = quiet.sample(ctx, 0.03)
         blind = q.Sample(s.t, s.arch, tuple(p.__class__(**{**p.__dict__, "alarm": False})
                                             for p in s.procs), s.queues, s.harness_ports)
@@ -223,7 +262,7 @@ def test_bytes_not_yet_acknowledged_are_in_flight(tmp_path: Path) -> None:
         peer, _ = lst.accept()
         try:
             ctx = SimpleNamespace(conns={}, started=[prog], walls=NO_WALLS, slow=1.0,
-                                  quiescence=True)
+                                  quiescence=True, marks=[])
             assert "not yet delivered" in q.judge(quiet.sample(ctx, 0.03)).why
             assert quiet.wait(ctx, lambda: False, 1.0) == ""
         finally:

@@ -24,6 +24,7 @@ from harness.sandbox.procwatch import ProcSample, SockQueue, TaskSample
 from harness.transcript import Check
 
 _LISTEN = 10  # TCP state number
+MARGIN = 0.1  # seconds a timed wait must outlast the harness's wait to count as none
 _MULTIPLEX = ("poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait",
               "epoll_pwait2")
 
@@ -39,6 +40,10 @@ class Sample:
     harness_ports: frozenset[int]  # local ports of the harness's connections
     harness_busy: tuple[str, ...] = ()  # what the harness itself still has in hand
     problem: str = ""  # why the run could not be looked at ('' when it could)
+    until: float | None = None  # when the harness stops waiting (monotonic)
+    # by thread: a time before which it cannot have entered its current call (it ran
+    # after it); a timed wait counts as none only when known to end after `until`
+    since: dict[int, float] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Wait:
     call: str
     fd_kind: str = ""
     inode: int = 0
+    timed: bool = False  # with a time-out that ends after the harness stops waiting
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,10 @@ class Verdict:
     key: tuple[object, ...] = ()  # what must stay the same between two samples
 
 
-def task_wait(task: TaskSample, arch: str) -> Wait | str:
-    """The thread's wait, or why it is not one only the harness can end."""
+def task_wait(task: TaskSample, arch: str, since: float | None = None,
+              until: float | None = None) -> Wait | str:
+    """The thread's wait, or why it is not one only the harness can end (a time-out
+    that ends after `until` is as good as none: it changes nothing before then)."""
     if task.state in ("Z", "X", ""):
         return Wait(task.pid, task.tid, "")  # ended: nothing more can come from it
     if task.state == "T":
@@ -78,13 +86,18 @@ def task_wait(task: TaskSample, arch: str) -> Wait | str:
         return f"thread {task.tid} is in system call {nr}, not one only the harness can end"
     if call.futex and args[1] & syscalls.FUTEX_CMD_MASK not in syscalls.FUTEX_WAITS:
         return f"thread {task.tid} is in futex operation {args[1]}"
+    timed = False
     if call.timeout is not None:
         how, i = call.timeout
         value = args[i] & 0xFFFFFFFF if how == "ms" else args[i]
-        if how == "ms" and value < 1 << 31 or how == "ptr" and value != 0:
-            return f"thread {task.tid} waits in {call.name}() with a time-out"
+        timed = how == "ms" and value < 1 << 31 or how == "ptr" and value != 0
+    ends = (task.ends_at if task.ends_at is not None  # absolute, or relative to its start
+            else since + task.timeout if since is not None and task.timeout is not None
+            else None)
+    if timed and (ends is None or until is None or ends <= until + MARGIN):
+        return f"thread {task.tid} waits in {call.name}() with a time-out that may end first"
     if call.fd_arg is None:
-        return Wait(task.pid, task.tid, call.name)
+        return Wait(task.pid, task.tid, call.name, timed=timed)
     fd = task.fd
     if fd is None or fd.kind not in ("socket", "pipe", "tty"):
         return f"thread {task.tid} waits in {call.name}() on {fd.kind if fd else 'nothing known'}"
@@ -94,7 +107,7 @@ def task_wait(task: TaskSample, arch: str) -> Wait | str:
         return f"thread {task.tid} reads a {fd.kind} with a time-out (SO_RCVTIMEO or VTIME)"
     if fd.queued:
         return f"thread {task.tid} has {fd.queued} bytes ready on the {fd.kind} it reads"
-    return Wait(task.pid, task.tid, call.name, fd.kind, fd.inode)
+    return Wait(task.pid, task.tid, call.name, fd.kind, fd.inode, timed)
 
 
 def judge(sample: Sample) -> Verdict:
@@ -115,7 +128,7 @@ def judge(sample: Sample) -> Verdict:
             return Verdict(False, f"process {proc.pid} has a timer set")
         sockets |= proc.sockets
         for task in proc.tasks:
-            got = task_wait(task, sample.arch)
+            got = task_wait(task, sample.arch, sample.since.get(task.tid), sample.until)
             if isinstance(got, str):
                 return Verdict(False, got)
             waits.append(got)
@@ -168,8 +181,11 @@ def _what(w: Wait, queues: tuple[SockQueue, ...], conns: dict[int, str]) -> str:
         return _("on its terminal (standard input)")
     if w.fd_kind == "pipe":
         return _("on a pipe")
+    if w.call in ("nanosleep", "clock_nanosleep"):
+        return _("until after the harness stops waiting")
     if w.call in _MULTIPLEX:
-        return _("with no time-out")
+        return (_("with a time-out that ends after the harness stops waiting") if w.timed
+                else _("with no time-out"))
     if w.call in ("wait4", "waitid"):
         return _("for a child process")
     if w.call == "futex":

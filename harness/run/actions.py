@@ -19,7 +19,7 @@ from harness.i18n import _
 from harness.judge import epoll as judge_epoll
 from harness.judge import ipc as judge_ipc
 from harness.judge import stream
-from harness.run import sockstate
+from harness.run import quiet, sockstate
 from harness.run.context import BehaviourFailed, RunContext
 from harness.run.network_steps import NetworkSteps
 from harness.run.program_steps import ProgramSteps
@@ -35,6 +35,7 @@ class Actions(ProgramSteps, NetworkSteps):
         for step in todo:
             self.current = step
             self.quiet_why = ""
+            quiet.note(self)
             HANDLERS[step.kind](self, step, step.args)
 
     def expect_processes(self, step: Step, a: steps.ExpectProcesses) -> None:
@@ -51,7 +52,8 @@ class Actions(ProgramSteps, NetworkSteps):
 
         # judged on the sample that ended the wait: a second look could find a program
         # that has exited since, or one that just got there
-        procs.wait_for(settled, self.within(a.within))
+        self.await_programs(settled, self.within(a.within),
+                            _("its processes will not change"))
         s, ran = seen["now"], seen.get("running")
         ok = stream.processes_ok(a, s.alive, s.zombies, s.children, s.threads)
         if not ok and not s.alive and ran is not None:

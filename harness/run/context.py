@@ -53,6 +53,7 @@ class RunContext:
         self.roles: dict[str, str] = {}
         self.current: Step | None = None  # the step being run (its points, for check())
         self.quiet_why = ""  # why this step's wait ended before its time-out, if it did
+        self.marks: list[tuple[float, dict[int, str]]] = []  # when threads last ran
         for name, fdef in spec.files.items():
             (workdir / name).write_bytes(fdef.content())
         self.conns: dict[str, Conn] = {}

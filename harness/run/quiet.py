@@ -38,11 +38,13 @@ class RunContext(Protocol):
     walls: RunWalls
     slow: float
     quiescence: bool
+    marks: list[tuple[float, dict[int, str]]]  # (when, run count by thread), oldest first
 
 SETTLE = 0.03  # seconds two alike quiet samples must be apart (times `slow`)
 _SIOCOUTQ = 0x5411  # TIOCOUTQ: bytes not yet acknowledged (TCP) or sent (UDP)
 _ARCH = syscalls.machine() if syscalls.machine() in syscalls.TABLES else ""
-_FD_ARG = {nr: c.fd_arg for nr, c in syscalls.TABLES.get(_ARCH, {}).items()}
+_TABLE = syscalls.TABLES.get(_ARCH, {})
+HISTORY = 64  # marks kept per run
 
 
 def _int_ioctl(fd: int, request: int) -> int:
@@ -82,7 +84,34 @@ def harness_busy(ctx: RunContext, now: float, settle: float) -> tuple[str, ...]:
     return tuple(busy)
 
 
-def sample(ctx: RunContext, settle: float) -> quiescence.Sample:
+def note(ctx: RunContext) -> None:
+    """Mark when each thread last ran (at each step): a timed wait entered after a mark
+    has been waiting no longer than since then."""
+    if ctx.quiescence and _ARCH and ctx.started:
+        now = time.monotonic()
+        pids = procwatch.run_pids(ctx.walls.join, [p.pid for p in ctx.started
+                                                   if p.status is None])
+        if pids is not None:
+            _remember(ctx, now, procwatch.marks(pids))
+
+
+def _remember(ctx: RunContext, t: float, marks: dict[int, str]) -> None:
+    """Keep a mark unless it repeats the last one (dropping a repeat only makes a later
+    `since` earlier, never later: still true)."""
+    if not ctx.marks or ctx.marks[-1][1] != marks:
+        ctx.marks.append((t, marks))
+        del ctx.marks[:-HISTORY]
+
+
+def _since(ctx: RunContext, tid: int, runs: str) -> float | None:
+    for t, marks in reversed(ctx.marks):
+        if marks.get(tid) != runs:
+            return t  # it ran after t, so it entered its present call after t
+    # every thread of the run was made after the first program started
+    return min((p.started_at for p in ctx.started), default=None)
+
+
+def sample(ctx: RunContext, settle: float, until: float | None = None) -> quiescence.Sample:
     now = time.monotonic()
     roots = {p.pid: p for p in ctx.started if p.status is None}
     pids = procwatch.run_pids(ctx.walls.join, roots)
@@ -94,12 +123,16 @@ def sample(ctx: RunContext, settle: float) -> quiescence.Sample:
         owner = roots.get(pid)
         # a descendant's timers are in the watch of the program it came from
         alarm = _any_alarm(ctx) if owner is None else owner.timers.pending()
-        got = procwatch.sample_process(pid, owner.name if owner else "", _FD_ARG, alarm)
+        got = procwatch.sample_process(pid, owner.name if owner else "", _TABLE, alarm)
         if got is not None:
             procs.append(got)
     queues = procwatch.socket_queues()
+    tasks = [t for p in procs for t in p.tasks]
+    since = {t.tid: s for t in tasks if (s := _since(ctx, t.tid, t.runs)) is not None}
+    _remember(ctx, now, {t.tid: t.runs for t in tasks})
     return quiescence.Sample(now, _ARCH, tuple(procs), queues, ports,
-                             harness_busy(ctx, time.monotonic(), settle))
+                             harness_busy(ctx, time.monotonic(), settle), until=until,
+                             since=since)
 
 
 def _any_alarm(ctx: RunContext) -> bool | None:
@@ -123,7 +156,7 @@ def wait(ctx: RunContext, ready: Callable[[], object], seconds: float,
         if left <= 0:
             return ""
         if watching:
-            now = sample(ctx, settle)
+            now = sample(ctx, settle, deadline)
             if not quiescence.judge(now).quiet:
                 first = None
             elif first is None:

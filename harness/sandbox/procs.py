@@ -144,6 +144,7 @@ class Program:
             self.timers.in_child()  # last: the filter must not see the walls' own calls
 
         self.timers = TimerWatch()  # what /proc cannot show: its alarm()s
+        self.started_at = time.monotonic()  # none of its threads existed before
         try:
             self._child = _Spawn(argv[0], argv[1:], cwd=str(cwd), env=env, echo=False,
                                  preexec_fn=in_child, dimensions=(24, 200),

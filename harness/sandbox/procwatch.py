@@ -28,6 +28,9 @@ from dataclasses import dataclass
 
 import psutil
 
+from harness.sandbox import syscalls
+from harness.sandbox.syscalls import Call
+
 _PIDFD_GETFD = 438  # the same number on every architecture (new system calls are)
 _libc = ctypes.CDLL(None, use_errno=True)
 _TFD = re.compile(r"^tfd:\s*(\d+)\s+events:\s*([0-9a-f]+).*?\bino:([0-9a-f]+)", re.M)
@@ -53,6 +56,8 @@ class TaskSample:
     wchan: str
     runs: str  # /proc/.../schedstat: changes whenever the thread has run
     fd: FdInfo | None = None  # what it waits on, for a call on a descriptor
+    timeout: float | None = None  # the relative time-out it passed (s), if one was read
+    ends_at: float | None = None  # an absolute CLOCK_MONOTONIC time-out (s), if one was read
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ def _read(path: str) -> str:
         return ""
 
 
-def _task(pid: int, tid: int, fd_arg: dict[int, int | None]) -> TaskSample:
+def _task(pid: int, tid: int, table: dict[int, Call]) -> TaskSample:
     base = f"/proc/{pid}/task/{tid}"
     st = _read(f"{base}/stat")
     state = st.rsplit(") ", 1)[1][:1] if ") " in st else ""
@@ -115,11 +120,55 @@ def _task(pid: int, tid: int, fd_arg: dict[int, int | None]) -> TaskSample:
         call = (int(words[0]), *(int(w, 16) for w in words[1:7]))
         stack = int(words[7], 16)
     fd = None
-    arg = fd_arg.get(call[0]) if call is not None else None
-    if call is not None and arg is not None:
-        fd = fd_info(pid, tid, call[1 + arg])
+    timeout = None
+    known = table.get(call[0]) if call is not None else None
+    if call is not None and known is not None:
+        if known.fd_arg is not None:
+            fd = fd_info(pid, tid, call[1 + known.fd_arg])
+        timeout = _timeout(pid, known, call[1:])
+    ends_at = None
+    if (known is not None and known.sleep and call is not None
+            and call[2] & syscalls.TIMER_ABSTIME and call[1] == syscalls.CLOCK_MONOTONIC):
+        ends_at = _timespec(pid, call[3])  # clock_nanosleep(MONOTONIC, TIMER_ABSTIME, t)
     return TaskSample(pid, tid, state, call, stack, _read(f"{base}/wchan").strip(),
-                      _read(f"{base}/schedstat").strip(), fd)
+                      _read(f"{base}/schedstat").strip(), fd, timeout, ends_at)
+
+
+def _timespec(pid: int, address: int, per_second: float = 1e9) -> float | None:
+    raw = read_memory(pid, address, 16) if address else None
+    if raw is None:
+        return None
+    sec, frac = (int(x) for x in struct.unpack("qq", raw))
+    return None if sec < 0 or frac < 0 else sec + frac / per_second
+
+
+def _timeout(pid: int, call: Call, args: tuple[int, ...]) -> float | None:
+    """The relative time-out a call was given, in seconds (None: none, or unknown)."""
+    if call.timeout is None:
+        return None
+    how, i = call.timeout
+    if how == "ms":
+        ms = args[i] & 0xFFFFFFFF
+        return None if ms >= 1 << 31 else ms / 1000
+    if not args[i] or not call.clock or (call.name == "clock_nanosleep"
+                                         and args[1] & syscalls.TIMER_ABSTIME):
+        return None
+    return _timespec(pid, args[i], 1e6 if call.clock == "timeval" else 1e9)
+
+
+def read_memory(pid: int, address: int, size: int) -> bytes | None:
+    """`size` bytes of process `pid`'s memory (a time-out it passed to a call)."""
+    try:
+        fd = os.open(f"/proc/{pid}/mem", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        got = os.pread(fd, size, address)
+        return got if len(got) == size else None
+    except (OSError, OverflowError):
+        return None
+    finally:
+        os.close(fd)
 
 
 def fd_info(pid: int, tid: int, fd: int) -> FdInfo:
@@ -201,16 +250,27 @@ def _timers(pid: int) -> tuple[frozenset[int], int, int | None]:
     return frozenset(sockets), armed, None if text is None else text.count("ID:")
 
 
-def sample_process(pid: int, name: str, fd_arg: dict[int, int | None],
+def sample_process(pid: int, name: str, table: dict[int, Call],
                    alarm: bool | None) -> ProcSample | None:
     """One process and its threads; None if it is gone."""
     try:
         tids = sorted(int(t) for t in os.listdir(f"/proc/{pid}/task"))
     except OSError:
         return None
-    tasks = tuple(_task(pid, tid, fd_arg) for tid in tids)
+    tasks = tuple(_task(pid, tid, table) for tid in tids)
     sockets, armed, posix = _timers(pid)
     return ProcSample(pid, name, tasks, sockets, posix, armed, alarm)
+
+
+def marks(pids: Iterable[int]) -> dict[int, str]:
+    """The run count (schedstat) of every thread of these processes, by thread id: a
+    light look, taken at each step, that tells when a thread last ran."""
+    out = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                out[int(tid)] = _read(f"/proc/{pid}/task/{tid}/schedstat").strip()
+    return out
 
 
 def socket_queues() -> tuple[SockQueue, ...]:
