@@ -283,3 +283,21 @@ def test_data_arrived_but_not_read_by_the_harness_is_busy() -> None:
         conn.busy = True  # the reader took the bytes and has not stored them yet
         assert quiet.harness_busy(ctx, 0.0, 0.03)
 
+
+
+@live
+@pytest.mark.skipif(syscalls.machine() != "x86_64", reason="io_uring_setup's number here")
+def test_an_io_uring_may_hold_a_timer(tmp_path: Path) -> None:
+    """io_uring timeouts are hrtimers /proc does not attribute: a program holding one is
+    never quiet (io_uring_setup is system call 425 on x86_64)."""
+    prog = _start(tmp_path, "import ctypes, sys; p = ctypes.create_string_buffer(120); "
+                            "fd = ctypes.CDLL(None).syscall(425, 1, p); "
+                            "print('ready' if fd >= 0 else 'ready none'); sys.stdin.read()")
+    try:
+        if b"none" in prog.stdout():
+            pytest.skip("io_uring is disabled on this machine")
+        ctx = SimpleNamespace(conns={}, started=[prog], walls=NO_WALLS, slow=1.0,
+                              quiescence=True, marks=[])
+        assert "timer" in q.judge(quiet.sample(ctx, 0.03)).why
+    finally:
+        prog.close()

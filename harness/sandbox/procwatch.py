@@ -67,7 +67,7 @@ class ProcSample:
     tasks: tuple[TaskSample, ...]
     sockets: frozenset[int]  # socket inodes among its descriptors
     posix_timers: int | None  # timer_create() timers; None: could not tell
-    armed_timerfds: int
+    armed_timerfds: int  # and io_uring instances (they may hold timed operations)
     alarm: bool | None  # alarm()/setitimer() may fire (TimerWatch); None: cannot tell
 
 
@@ -244,6 +244,8 @@ def _timers(pid: int) -> tuple[frozenset[int], int, int | None]:
                 elif link == "anon_inode:[timerfd]":
                     info = _read(f"/proc/{pid}/fdinfo/{fd}")
                     armed += "it_value: (0, 0)" not in info
+                elif link == "anon_inode:[io_uring]":
+                    armed += 1  # its queued operations may hold timeouts: not seen here
     text = None
     with contextlib.suppress(OSError), open(f"/proc/{pid}/timers") as f:
         text = f.read()
