@@ -13,6 +13,11 @@ What it measures, on this machine:
   same for the eleven specs the catalog held when its targets were set.
 - batch: a class of identical students (echo_server's C reference) graded by
   `sockgrade grade-batch`, with 1 and 2 jobs: submissions per minute.
+- class: issue 16's class of 22 (tests/programs/echo_server, each variant twice: 11
+  correct, 11 mutants) graded by `grade-batch --all` with 1, 2, 4 and 8 jobs and with
+  the default: seconds, and whether every run wrote the same gradebook.
+- failing_cost: each mutant of five assignments graded, and each behaviour it fails
+  timed against the same behaviour of the C reference passing (the steps' seconds).
 - imports: the cost of importing the harness (scapy included) in a fresh interpreter.
 
 Timings belong here, not in the test suite: the numbers depend on the machine and on what
@@ -236,6 +241,68 @@ def batch(students: int) -> dict[str, Any]:
         return out
 
 
+def klass(jobs: tuple[int, ...] = (1, 2, 4, 8, 0)) -> dict[str, Any]:
+    """Issue 16's class: 22 students, `grade-batch --all`; jobs 0 is the default -j."""
+    variants = sorted(p for p in (ROOT / "tests/programs/echo_server").iterdir() if p.is_dir())
+    with tempfile.TemporaryDirectory(prefix="sockgrade-bench-") as tmp:
+        cls = Path(tmp) / "class"
+        for v in variants:
+            for copy in (1, 2):
+                shutil.copytree(v, cls / f"{v.name}_{copy}")
+        out: dict[str, Any] = {"students": len(variants) * 2, "spec": "specs/echo_server.yaml",
+                               "seconds": {}, "exit": {}}
+        books = set()
+        for j in jobs:
+            key = str(j) if j else "default"
+            seconds, code = _sockgrade("grade-batch", str(cls), "specs/echo_server.yaml",
+                                       "--all", "--out", str(Path(tmp) / f"out{j}"),
+                                       *(("-j", str(j)) if j else ()))
+            out["seconds"][key] = round(seconds, 2)
+            out["exit"][key] = code
+            books.add((Path(tmp) / f"out{j}" / "gradebook.csv").read_text())
+        out["identical_gradebooks"] = len(books) == 1
+        out["default_jobs"] = _default_jobs()
+        return out
+
+
+def _default_jobs() -> int | None:
+    try:
+        from harness import batch as batch_mod
+        return int(batch_mod.default_jobs())  # type: ignore[attr-defined]
+    except (ImportError, AttributeError):
+        return os.cpu_count()
+
+
+FAILING_COST = ("echo_server", "echo_client", "file_server", "op_server", "echo_selectserv")
+
+
+def failing_cost(assignments: tuple[str, ...] = FAILING_COST) -> dict[str, Any]:
+    """For each mutant's failed behaviour: its seconds / the C reference's, same behaviour."""
+    def seconds_of(sub: Path, spec: str, tmp: Path) -> dict[str, tuple[str, float]]:
+        js = tmp / "r.json"
+        _sockgrade("check", str(sub), spec, "--all", "--json", str(js))
+        doc = json.loads(js.read_text())
+        return {b["id"]: (b["status"], b.get("seconds") or 0.0) for b in doc["behaviours"]}
+
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="sockgrade-bench-") as tmp:
+        for name in assignments:
+            spec = f"specs/{name}.yaml"
+            ref = seconds_of(ROOT / "tests/programs" / name / "correct_c", spec, Path(tmp))
+            for mut in sorted((ROOT / "tests/programs" / name).glob("mut_*")):
+                for bid, (status, secs) in seconds_of(mut, spec, Path(tmp)).items():
+                    if status != "failed" or bid not in ref or ref[bid][0] != "passed":
+                        continue
+                    rows.append({"mutant": f"{name}/{mut.name}", "behaviour": bid,
+                                 "failing_s": round(secs, 3), "passing_s": round(ref[bid][1], 3),
+                                 "ratio": round(secs / max(ref[bid][1], 0.001), 2)})
+    ratios = [r["ratio"] for r in rows]
+    return {"assignments": list(assignments), "rows": rows,
+            "median_ratio": round(statistics.median(ratios), 2) if ratios else None,
+            "max_ratio": max(ratios) if ratios else None,
+            "over_2x": [f"{r['mutant']}.{r['behaviour']}" for r in rows if r["ratio"] > 2]}
+
+
 def imports(runs: int) -> dict[str, Any]:
     def timed(code: str) -> float:
         t = time.perf_counter()
@@ -251,6 +318,10 @@ def imports(runs: int) -> dict[str, Any]:
 
 
 # ---- report -----------------------------------------------------------------------------
+
+
+def _jobs_label(jobs: str, default: int | None) -> str:
+    return f"-j {jobs}" if jobs != "default" else f"default (-j {default})"
 
 
 def table(results: dict[str, Any]) -> str:
@@ -284,6 +355,22 @@ def table(results: dict[str, Any]) -> str:
                   f"  2 jobs         {b['2_job_per_min']:>8.2f} submissions/min",
                   f"  speed-up       {b['speedup']:>8.2f}x  (target ≥ "
                   f"{TARGETS['batch_speedup']:g}x)", ""]
+    if "class" in results:
+        k = results["class"]
+        lines += [f"A class of {k['students']} (echo_server: 11 correct, 11 mutants), "
+                  "grade-batch --all",
+                  *(f"  {_jobs_label(j, k['default_jobs']):<14} {s:>8.2f} s"
+                    for j, s in k["seconds"].items()),
+                  f"  identical gradebooks: {'yes' if k['identical_gradebooks'] else 'NO'}", ""]
+    if "failing_cost" in results:
+        f = results["failing_cost"]
+        lines += [f"Failing behaviour cost / passing behaviour cost ({', '.join(f['assignments'])}"
+                  f"; {len(f['rows'])} failed behaviours)",
+                  f"  median ratio   {f['median_ratio']:>8}",
+                  f"  max ratio      {f['max_ratio']:>8}",
+                  *(f"    {r['mutant'] + '.' + r['behaviour']:<58} {r['failing_s']:>6.2f} s /"
+                    f" {r['passing_s']:>5.2f} s" for r in sorted(
+                        f["rows"], key=lambda r: -r["ratio"])[:8]), ""]
     if "imports" in results:
         i = results["imports"]
         lines += [f"Import cost (median of {i['runs']}, beyond a bare interpreter's "
@@ -293,16 +380,20 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+BENCHES = ("overhead", "catalog_first_11", "catalog", "batch", "class", "failing_cost",
+           "imports")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="overhead,catalog_first_11,catalog,batch,imports",
-                    help="comma-separated: overhead, catalog_first_11, catalog, batch, imports")
+    ap.add_argument("--only", default=",".join(BENCHES), help="comma-separated: "
+                    + ", ".join(BENCHES))
     ap.add_argument("--runs", type=int, default=50, help="behaviours for the overhead")
     ap.add_argument("--students", type=int, default=8, help="class size for the batch")
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
     args = ap.parse_args()
     wanted = args.only.split(",")
-    unknown = set(wanted) - {"overhead", "catalog_first_11", "catalog", "batch", "imports"}
+    unknown = set(wanted) - set(BENCHES)
     if unknown:
         ap.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
@@ -313,7 +404,8 @@ def main() -> int:
     steps: dict[str, Callable[[], dict[str, Any]]] = {
         "overhead": lambda: overhead(args.runs), "catalog": catalog,
         "catalog_first_11": lambda: catalog(FIRST_ELEVEN),
-        "batch": lambda: batch(args.students), "imports": lambda: imports(5)}
+        "batch": lambda: batch(args.students), "class": klass, "failing_cost": failing_cost,
+        "imports": lambda: imports(5)}
     for name in wanted:
         print(f"… {name}", file=sys.stderr, flush=True)
         results[name] = steps[name]()

@@ -53,6 +53,22 @@ from harness.textutil import csv_cell, safe, shown_name
 EXIT_OK, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3
 FIXED = ["student", "status", "score", "max_score", "regrade"]
 TIME_LIMIT = 15 * 60  # seconds per student, wall clock
+# Students graded at once by default: grading is mostly waiting on programs, so more jobs
+# than cores pays (measured on 2 cores, a class of 22: see bench/ and the README's
+# Performance), each job costing a grader (about 150 MiB) and a program at its default
+# memory ceiling (1024 MiB).
+JOBS_PER_CPU = 4
+MIB_PER_JOB = 1280
+
+
+def default_jobs() -> int:
+    """JOBS_PER_CPU jobs a core, fewer if the memory available cannot hold them."""
+    cpus = os.cpu_count() or 1
+    try:
+        room = int(psutil.virtual_memory().available) // (MIB_PER_JOB << 20)
+    except (OSError, RuntimeError):
+        room = cpus
+    return max(1, min(JOBS_PER_CPU * cpus, room))
 GRACE = 15.0  # after Ctrl-C, how long a grader may take to tear down and write results
 
 
@@ -78,8 +94,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     gb.add_argument("specs", nargs="*", help="spec files or directories (default: specs/)")
     gb.add_argument("--out", metavar="DIR", default="grades",
                     help="where results and gradebook.csv go (default: grades)")
-    gb.add_argument("-j", "--jobs", metavar="N", type=_count, default=os.cpu_count() or 1,
-                    help="students graded at once (default: the number of CPUs)")
+    gb.add_argument("-j", "--jobs", metavar="N", type=_count, default=None,
+                    help=f"students graded at once (default: {JOBS_PER_CPU} per CPU, fewer "
+                         "if memory is short)")
     gb.add_argument("--shard", metavar="K/N", type=shard_arg,
                     help="grade only the K-th of N shards of the class (K from 1)")
     gb.add_argument("--all", action="store_true", help="grade hidden behaviours too")
@@ -317,7 +334,7 @@ def grade_batch(args: argparse.Namespace, specs: list[Path]) -> int:
     job = Job(subs, specs, out, args.all, args.timeout, columns)
     progress, graded = Progress(len(mine), sys.stderr), []
     try:
-        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        with ThreadPoolExecutor(max_workers=args.jobs or default_jobs()) as pool:
             futures = [pool.submit(grade_one, job, s) for s in mine]
             try:
                 for fut in as_completed(futures):

@@ -69,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
                        "such as echo_server (default: specs/)")
     check.add_argument("--json", metavar="FILE", help="write per-behaviour results as JSON")
     check.add_argument("--slow", metavar="FACTOR", help="multiply every time-out (default 1)")
+    check.add_argument("--quiescence", choices=("on", "off"),
+                       help="end a wait once the programs provably cannot answer (default on)")
     check.add_argument("--isolation", choices=("auto", "netns", "host"), default=None)
     check.add_argument("--artifacts", metavar="DIR", help="where to keep pcaps of failures")
     check.add_argument("-n", "--workers", metavar="N", help="run behaviours in N processes "
@@ -188,7 +190,7 @@ def _run_pytest(args: argparse.Namespace, files: list[Path], submission: Path,
                         ("gradescope", args.gradescope), ("prairielearn", args.prairielearn),
                         ("classroom", args.classroom), ("html", args.html), ("junit", args.junit),
                         ("isolation", args.isolation), ("artifacts", args.artifacts),
-                        ("lang", args.lang)):
+                        ("lang", args.lang), ("quiescence", args.quiescence)):
         if value is not None:
             argv.append(f"--sockgrade-{flag}={value}")
     if args.workers:

@@ -77,6 +77,10 @@ OPTIONS = (
            _path, None, "SOCKGRADE_SUBMISSION"),
     Option("slow", "multiply every time-out by this factor (slow machines)", _positive, "1",
            "SOCKGRADE_SLOW"),
+    Option("quiescence", "on: a wait for the programs ends as soon as they provably cannot "
+           "answer (every thread blocked in a call only the harness can end, nothing in "
+           "flight, no timer); off: every wait runs to its time-out", _yes_no, "on",
+           "SOCKGRADE_QUIESCENCE"),
     Option("isolation", "auto: a network namespace per behaviour if possible; netns: "
            "required; host: host loopback", _choice("auto", "netns", "host"), "auto",
            "SOCKGRADE_ISOLATION"),
@@ -110,6 +114,7 @@ OPTIONS = (
 class Settings:
     submission: Path | None
     slow: float
+    quiescence: bool
     isolation: str
     artifacts: Path | None
     keep_pcap: str

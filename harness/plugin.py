@@ -220,8 +220,9 @@ class BehaviourItem(pytest.Item):
         cache = self.config.stash[BUILDS]
         outcome = run_behaviour(self.spec, self.behaviour, RunConfig(
             build_dir=cache.dir, builds=builds, artifacts=settings.artifacts,
-            slow=settings.slow, isolation=settings.isolation, keep_pcap=settings.keep_pcap,
-            extra_notes=tuple(cache.notes), hide=_kept_from_programs(settings)))
+            slow=settings.slow, quiescence=settings.quiescence, isolation=settings.isolation,
+            keep_pcap=settings.keep_pcap, extra_notes=tuple(cache.notes),
+            hide=_kept_from_programs(settings)))
         self.user_properties.append((PROPERTY, outcome.to_dict()))
         if outcome.status != "passed":
             raise BehaviourFailure(outcome)

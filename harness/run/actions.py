@@ -19,11 +19,11 @@ from harness.i18n import _
 from harness.judge import epoll as judge_epoll
 from harness.judge import ipc as judge_ipc
 from harness.judge import stream
-from harness.run import sockstate
+from harness.run import quiet, sockstate
 from harness.run.context import BehaviourFailed, RunContext
 from harness.run.network_steps import NetworkSteps
 from harness.run.program_steps import ProgramSteps
-from harness.sandbox import procs, sysvipc
+from harness.sandbox import procs, procwatch, sysvipc
 from harness.spec import steps
 from harness.spec.model import Step
 
@@ -34,14 +34,16 @@ class Actions(ProgramSteps, NetworkSteps):
     def run(self, todo: Sequence[Step]) -> None:
         for step in todo:
             self.current = step
+            self.quiet_why = ""
+            quiet.note(self)
             HANDLERS[step.kind](self, step, step.args)
 
     def expect_processes(self, step: Step, a: steps.ExpectProcesses) -> None:
         pid = self.program(a.program).pid
-        seen: dict[str, procs.TreeSample] = {}  # the last sample, the last while it ran
+        seen: dict[str, procwatch.TreeSample] = {}  # the last sample, the last while it ran
 
         def settled() -> bool:
-            s = seen["now"] = procs.sample_tree(pid)
+            s = seen["now"] = procwatch.sample_tree(pid)
             if s.alive:
                 seen["running"] = s
             # an ended program's counts cannot change: no use waiting on
@@ -50,7 +52,8 @@ class Actions(ProgramSteps, NetworkSteps):
 
         # judged on the sample that ended the wait: a second look could find a program
         # that has exited since, or one that just got there
-        procs.wait_for(settled, self.within(a.within))
+        self.await_programs(settled, self.within(a.within),
+                            _("its processes will not change"))
         s, ran = seen["now"], seen.get("running")
         ok = stream.processes_ok(a, s.alive, s.zombies, s.children, s.threads)
         if not ok and not s.alive and ran is not None:
@@ -68,7 +71,7 @@ class Actions(ProgramSteps, NetworkSteps):
     def expect_epoll(self, step: Step, a: steps.ExpectEpoll) -> None:
         pid = self.program(a.program).pid
 
-        if procs.epoll_watches(pid) is None:  # the machine's limit, not the student's
+        if procwatch.epoll_watches(pid) is None:  # the machine's limit, not the student's
             self.not_here(step.line, "expect_epoll", _("what {program}'s epoll watches").format(
                 program=a.program), _("the grader may not read another user's /proc/PID/"
                                       "fdinfo here (no CAP_SYS_PTRACE): grade it as root on "
@@ -77,7 +80,7 @@ class Actions(ProgramSteps, NetworkSteps):
 
         def seen() -> tuple[list[judge_epoll.Watch], set[int]]:
             listeners = {e.inode for e in sockstate.tcp_sockets() if e.state == "LISTEN"}
-            return [judge_epoll.Watch(*w) for w in procs.epoll_watches(pid) or []], listeners
+            return [judge_epoll.Watch(*w) for w in procwatch.epoll_watches(pid) or []], listeners
 
         procs.wait_for(lambda: judge_epoll.epoll_ok(a, *seen()), self.within(a.within))
         self.check(judge_epoll.epoll(step.line, a, a.program, *seen()))

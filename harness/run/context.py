@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from harness.i18n import _
+from harness.judge import quiescence
+from harness.run import quiet
 from harness.run.loopback import Loopback
 from harness.run.peers import Conn, Listener
 from harness.run.submission import BuildFailure, Built
@@ -34,10 +37,11 @@ class BehaviourFailed(Exception):
 class RunContext:
     def __init__(self, spec: Spec, builds: dict[str, Built | BuildFailure], workdir: Path,
                  private: Path, port: int, transcript: Transcript, capture: Any,
-                 slow: float, walls: RunWalls = NO_WALLS, loopback: Loopback | None = None
-                 ) -> None:
+                 slow: float, walls: RunWalls = NO_WALLS, loopback: Loopback | None = None,
+                 quiescence: bool = True) -> None:
         self.spec = spec
         self.loopback = loopback  # on the host's loopback: the programs' ports mapped
+        self.quiescence = quiescence  # end a wait early once the programs cannot answer
         self.walls = walls
         self.builds = builds
         self.workdir = workdir
@@ -53,6 +57,8 @@ class RunContext:
         self.started: list[procs.Program] = []  # every one, for teardown
         self.roles: dict[str, str] = {}
         self.current: Step | None = None  # the step being run (its points, for check())
+        self.quiet_why = ""  # why this step's wait ended before its time-out, if it did
+        self.marks: list[tuple[float, dict[int, str]]] = []  # when threads last ran
         for name, fdef in spec.files.items():
             (workdir / name).write_bytes(fdef.content())
         self.conns: dict[str, Conn] = {}
@@ -69,6 +75,8 @@ class RunContext:
             c = dataclasses.replace(c, points=self.current.args.points)
         if c.hint:  # a hint may name what the run found, e.g. {port} or a socket option
             c = dataclasses.replace(c, hint=self.sub(c.hint))
+        if self.quiet_why:
+            c = quiescence.explained(c, self.quiet_why)
         if not c.passed and not c.unjudged:
             # a crash explains most failures: say which programs ended, and how. A dying
             # program's sockets refuse, reset or close before its exit can be seen
@@ -84,6 +92,20 @@ class RunContext:
             + c.description)
         if not c.passed:
             raise BehaviourFailed(c.description)
+
+    def await_programs(self, ready: Callable[[], object], seconds: float, then: str,
+                       pause: Callable[[float], object] | None = None) -> float:
+        """Wait until `ready()` or `seconds` pass, or until the programs provably cannot
+        make it true (quiescence: `then` says what follows, e.g. "it has nothing more to
+        send"). Returns the seconds to report: the whole time-out when quiescence ended
+        the wait, as the verdict is the one the time-out would have given."""
+        start = time.monotonic()
+        why = quiet.wait(self, ready, seconds, pause)
+        if why:
+            self.quiet_why = f"{why}: {then}"
+            self.transcript.add("harness", "quiet", note=self.quiet_why)
+            return seconds
+        return min(time.monotonic() - start, seconds)
 
     def within(self, seconds: float) -> float:
         return seconds * self.slow
@@ -138,7 +160,9 @@ class RunContext:
     def _settle_crash(self) -> None:
         """A refused or reset connection often means the program is dying: give it a
         moment to be seen as gone, so the failure can say so."""
-        procs.wait_for(lambda: any(p.poll() is not None for p in self.programs.values()), 0.5)
+        # a program that is still running but provably waiting will not end either
+        quiet.wait(self, lambda: any(p.poll() is not None for p in self.programs.values()),
+                   0.5)
 
     # ---- teardown and reporting ---------------------------------------------------
 

@@ -59,7 +59,9 @@ class NetworkSteps(RunContext):
             None if a.group is None else self.sub(a.group))
 
     def accept(self, step: Step, a: steps.Accept) -> None:
-        conn = self.listeners[a.listener].accept(self.sub(a.conn), self.within(a.within))
+        listener = self.listeners[a.listener]
+        self.await_programs(listener.pending, self.within(a.within), _("it will not connect"))
+        conn = listener.accept(self.sub(a.conn), 0.0)
         if conn is not None:
             self.conns[self.sub(a.conn)] = conn
         self.check(stream.simple(
@@ -110,11 +112,18 @@ class NetworkSteps(RunContext):
 
     # ---- receiving ----------------------------------------------------------------
 
-    def _receive(self, conn: Conn, done: Callable[[bytes], bool], seconds: float) -> Received:
-        start = time.monotonic()
-        conn.wait(lambda c: done(bytes(c.received[c.read_mark:])) or c.eof or c.reset, seconds)
-        return Received(conn.name, conn.unread(), conn.eof, conn.reset,
-                        round(min(time.monotonic() - start, seconds), 2))
+    def _receive(self, conn: Conn, done: Callable[[bytes], bool], seconds: float,
+                 then: str = "") -> Received:
+        def arrived(c: Conn) -> bool:
+            return done(bytes(c.received[c.read_mark:])) or c.eof or c.reset
+
+        def ready() -> bool:
+            with conn.cond:
+                return arrived(conn)
+
+        took = self.await_programs(ready, seconds, then or _("it has nothing more to send"),
+                                   lambda t: conn.wait(arrived, t))
+        return Received(conn.name, conn.unread(), conn.eof, conn.reset, round(took, 2))
 
     def _receive_bytes(self, conn: Conn, want: bytes, seconds: float) -> Received:
         """Wait for `want`, but no longer once a byte differs: a stream cannot take a
@@ -154,12 +163,14 @@ class NetworkSteps(RunContext):
 
     def expect_eof(self, step: Step, a: steps.ExpectEof) -> None:
         conn = self.conn(a.conn)
-        got = self._receive(conn, lambda d: False, self.within(a.within))
+        got = self._receive(conn, lambda d: False, self.within(a.within),
+                            _("it will not close the connection"))
         self._consume(conn, len(got.data))
         self.check(stream.eof(step.line, a, got))
 
     def expect_no_eof(self, step: Step, a: steps.ExpectNoEof) -> None:
-        got = self._receive(self.conn(a.conn), lambda d: False, a.seconds)
+        got = self._receive(self.conn(a.conn), lambda d: False, a.seconds,
+                            _("it will not close the connection"))
         self.check(stream.no_eof(step.line, a, got, a.seconds))
 
     def expect_nothing(self, step: Step, a: steps.ExpectNothing) -> None:
@@ -177,7 +188,16 @@ class NetworkSteps(RunContext):
             return
         n = conn.datagram_mark
         seconds = self.within(a.within)
-        conn.wait(lambda c: len(c.datagrams) > n or c.reset, seconds)
+
+        def arrived(c: Conn) -> bool:
+            return len(c.datagrams) > n or c.reset
+
+        def ready() -> bool:
+            with conn.cond:
+                return arrived(conn)
+
+        self.await_programs(ready, seconds, _("it has nothing more to send"),
+                            lambda t: conn.wait(arrived, t))
         with conn.cond:
             got = conn.datagrams[n] if len(conn.datagrams) > n else None
             if got is not None:

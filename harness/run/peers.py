@@ -61,6 +61,7 @@ class Conn:
         self.urgent: list[int] = []  # bytes read at the urgent mark (SO_OOBINLINE)
         self._oobinline = self.proto == "tcp" and bool(
             sock.getsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE))
+        self.busy = False  # the reader holds bytes not yet in `received` (set under cond)
         self.cond = threading.Condition()
         self._wake_r: int
         self._wake_w: int
@@ -73,6 +74,8 @@ class Conn:
             ready, _, _ = select.select([self.sock.fileno(), self._wake_r], [], [])
             if self._wake_r in ready:
                 return
+            with self.cond:
+                self.busy = True  # before recv(): what it takes is in hand until stored
             try:
                 # a read never crosses the urgent mark: at the mark, the next byte is urgent
                 at_mark = self._oobinline and fcntl.ioctl(
@@ -81,6 +84,8 @@ class Conn:
             except ConnectionRefusedError:
                 if self.proto == "udp":  # ICMP port unreachable: nobody listens (yet)
                     self._transcript.add(self.name, "unreachable", note="ICMP port unreachable")
+                    with self.cond:
+                        self.busy = False
                     continue
                 self._finish(reset=True)
                 return
@@ -101,6 +106,7 @@ class Conn:
                     self.datagrams.append(data)
                 else:
                     self.overflow += len(data)
+                self.busy = False
                 self.cond.notify_all()
             self._transcript.add(self.name, "received", data)
 
@@ -108,6 +114,7 @@ class Conn:
         with self.cond:
             self.eof = not reset
             self.reset = reset
+            self.busy = False
             self.cond.notify_all()
         self._transcript.add(self.name, "reset" if reset else "eof", note=note)
 
@@ -303,6 +310,10 @@ class Listener:
         self._transcript = transcript
         transcript.add(name, "listening", note=f"{proto} port {port}" + (
             f", group {group}" if group else ""))
+
+    def pending(self) -> bool:
+        """Whether a connection (TCP) or a datagram (UDP) waits to be accepted."""
+        return bool(select.select([self.sock], [], [], 0)[0])
 
     def accept(self, name: str, seconds: float) -> Conn | None:
         """TCP: accept one connection. UDP: wait for the first datagram, then talk to its

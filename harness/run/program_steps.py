@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import time
 from pathlib import Path
 
 from harness.i18n import _
@@ -153,8 +152,7 @@ class ProgramSteps(RunContext):
         def settled() -> object:
             return found() or prog.poll() is not None
 
-        start = time.monotonic()
-        procs.wait_for(settled, seconds)
+        took = self.await_programs(settled, seconds, _("it will print nothing more"))
         prog.settle_output()  # output printed just before exit may still be in the pty
         hit = found()
         if hit is not None and not anywhere:
@@ -167,14 +165,16 @@ class ProgramSteps(RunContext):
                            status.describe() if status else None,
                            # a wait that ran out took its time-out, not the few ms
                            # past it that a loaded machine adds (the message is stable)
-                           round(min(time.monotonic() - start, seconds), 2),
+                           round(took, 2),
                            status is not None and status.signal is not None)
         self.check(verdict.output(step.line, a, pattern, absent, got, label))
 
     def expect_exit(self, step: Step, a: steps.ExpectExit) -> None:
         prog = self.program(a.program)
         seconds = a.within if a.running else self.within(a.within)
-        st = prog.wait(seconds)
+        self.await_programs(lambda: prog.poll() is not None, seconds,
+                            _("it will not end by itself"))
+        st = prog.poll()
         self.check(verdict.exit_status(
             step.line, a, prog.name, st.describe() if st else None, st.code if st else None,
             procs.signal_name(st.signal) if st and st.signal else None, a.code,

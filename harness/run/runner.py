@@ -55,6 +55,7 @@ class RunConfig:
     builds: dict[str, Built | BuildFailure]
     artifacts: Path | None  # None: a new folder of this process's (files.default_artifacts)
     slow: float = 1.0
+    quiescence: bool = True  # end waits early once the programs provably cannot answer
     isolation: str = "auto"  # auto | netns | host
     keep_pcap: str = "failed"  # failed | always | never
     extra_notes: tuple[str, ...] = field(default=())
@@ -143,7 +144,7 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
         capture = _start_capture(t0_wall, notes, None if loop is None else (loop.port,))
         run_walls, cg, walls_said = _walls(spec, config, workdir)
         actions = Actions(spec, config.builds, workdir, private, port, transcript, capture,
-                          config.slow, run_walls, loop)
+                          config.slow, run_walls, loop, config.quiescence)
         walls.give(workdir, run_walls.layers.uid)  # after the spec's files are written
         with contextlib.suppress(BehaviourFailed):  # the failed check is recorded
             actions.run(behaviour.steps)

@@ -22,7 +22,6 @@ import ctypes
 import errno
 import fcntl
 import os
-import re
 import select
 import signal
 import termios
@@ -34,9 +33,11 @@ from pathlib import Path
 
 import pexpect
 import psutil
+import ptyprocess
 
 from harness.sandbox import limits as lim
 from harness.sandbox import sysvipc
+from harness.sandbox.timerwatch import TimerWatch
 from harness.sandbox.walls import Jail
 from harness.transcript import Transcript
 
@@ -92,6 +93,17 @@ class ExitStatus:
         return lim.describe_end(self.code, self.signal, self.limit, self.limits)
 
 
+class _Spawn(pexpect.spawn):  # type: ignore[misc]
+    """pexpect's spawn, keeping `pass_fds` open in the child (the timer watch's socket)."""
+
+    def __init__(self, *args: object, pass_fds: tuple[int, ...] = (), **kwargs: object) -> None:
+        self._pass_fds = pass_fds
+        super().__init__(*args, **kwargs)
+
+    def _spawnpty(self, args: list[bytes], **kwargs: object) -> object:
+        return ptyprocess.PtyProcess.spawn(args, pass_fds=self._pass_fds, **kwargs)
+
+
 class Program:
     """One running student program."""
 
@@ -114,6 +126,8 @@ class Program:
         self._lock = threading.Lock()
         self.truncated = False
         self.status: ExitStatus | None = None
+        self.typed_at = 0.0  # when the harness last typed to it (monotonic)
+        self.reading_output = False  # the drain holds output not yet stored
 
         def in_child() -> None:
             fd = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -128,9 +142,18 @@ class Program:
             default_signals()
             if jail is not None:
                 jail.in_child()
+            self.timers.in_child()  # last: the filter must not see the walls' own calls
 
-        self._child = pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), env=env, echo=False,
-                                    preexec_fn=in_child, dimensions=(24, 200))
+        self.timers = TimerWatch()  # what /proc cannot show: its alarm()s
+        self.started_at = time.monotonic()  # none of its threads existed before
+        try:
+            self._child = _Spawn(argv[0], argv[1:], cwd=str(cwd), env=env, echo=False,
+                                 preexec_fn=in_child, dimensions=(24, 200),
+                                 pass_fds=(self.timers.child_fd,))
+        except BaseException:
+            self.timers.close()
+            raise
+        self.timers.started()
         self.pid: int = self._child.pid
         head = os.path.basename(argv[0]) if "python" in os.path.basename(argv[0]) else argv[0]
         shown = " ".join([head, *argv[1:]]).replace(f"{cwd}/", "./")  # as a student types it
@@ -153,6 +176,7 @@ class Program:
                 if not ready:
                     self._sample()
                     continue
+                self.reading_output = True
                 chunk = os.read(fd, 65536)
             except (OSError, ValueError):
                 return  # EIO: every writer of the pty is gone; EBADF: closed by cleanup
@@ -168,6 +192,7 @@ class Program:
             elif not self._over_cap and self.status is None:
                 self._over_cap = True  # before the kill, so its end is told as this
                 self.kill()
+            self.reading_output = False
             self._sample()
 
     def _sample(self) -> None:
@@ -265,10 +290,16 @@ class Program:
     def sendline(self, text: str) -> None:
         self._transcript.add(self.name, "stdin", (text + "\n").encode())
         self._child.sendline(text)
+        self.typed_at = time.monotonic()
 
     def sendeof(self) -> None:
         self._transcript.add(self.name, "stdin", note="EOF (Ctrl-D)")
         self._child.sendeof()
+        self.typed_at = time.monotonic()
+
+    @property
+    def terminal_fd(self) -> int:
+        return int(self._child.child_fd)
 
     def close(self) -> None:
         """Kill (if still running), reap and release the pty."""
@@ -280,6 +311,7 @@ class Program:
         with contextlib.suppress(Exception):
             self._child.close(force=True)
         self._reader.join(2)
+        self.timers.close()
         if self.ipc_ns is not None:
             os.close(self.ipc_ns)
             self.ipc_ns = None
@@ -304,33 +336,6 @@ def descendants(pids: Iterable[int]) -> set[int]:
         except psutil.Error:
             continue
     return found
-
-
-@dataclass(frozen=True)
-class TreeSample:
-    alive: bool
-    zombies: int
-    children: int
-    threads: int
-
-
-def sample_tree(pid: int) -> TreeSample:
-    """The program's own threads and its direct children, by state."""
-    try:
-        proc = psutil.Process(pid)
-        if proc.status() == psutil.STATUS_ZOMBIE:
-            return TreeSample(False, 0, 0, 0)
-        kids = proc.children()
-        states = []
-        for k in kids:
-            try:
-                states.append(k.status())
-            except psutil.Error:
-                continue
-        zombies = sum(1 for s in states if s == psutil.STATUS_ZOMBIE)
-        return TreeSample(True, zombies, len(states) - zombies, proc.num_threads())
-    except psutil.Error:
-        return TreeSample(False, 0, 0, 0)
 
 
 def kill_and_reap(pids: Iterable[int], deadline: float = 5.0) -> list[int]:
@@ -400,30 +405,3 @@ def reap_strays(uid: int | None) -> list[int]:
                 if os.waitpid(child.pid, os.WNOHANG)[0]:
                     reaped.append(child.pid)
     return reaped
-
-
-_TFD = re.compile(r"^tfd:\s*(\d+)\s+events:\s*([0-9a-f]+).*?\bino:([0-9a-f]+)", re.M)
-
-
-def epoll_watches(pid: int) -> list[tuple[int, int, int]] | None:
-    """(descriptor, event mask, inode) of every descriptor the epoll instances of process
-    `pid` watch, as /proc/PID/fdinfo lists them ("tfd: 5 events: 80000019 ... ino:5550b");
-    None if we may not look (root without CAP_SYS_PTRACE, as in Docker, and another uid)."""
-    out: list[tuple[int, int, int]] = []
-    try:
-        fds = os.listdir(f"/proc/{pid}/fd")
-        if fds:
-            os.readlink(f"/proc/{pid}/fd/{fds[0]}")  # the listing alone may be allowed
-    except PermissionError:
-        return None
-    except OSError:
-        return out
-    with contextlib.suppress(OSError):
-        for fd in fds:
-            with contextlib.suppress(OSError):
-                if os.readlink(f"/proc/{pid}/fd/{fd}") != "anon_inode:[eventpoll]":
-                    continue
-                with open(f"/proc/{pid}/fdinfo/{fd}") as f:
-                    out += [(int(m[1]), int(m[2], 16), int(m[3], 16))
-                            for m in _TFD.finditer(f.read())]
-    return out
