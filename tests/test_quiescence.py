@@ -222,6 +222,9 @@ def test_a_time_out_that_ends_after_the_wait_is_as_good_as_none(
     try:
         quiet.note(ctx)
         prog.sendline("go")
+        # a check that nothing happens must take its time: the steps after it would
+        # otherwise meet the program's time-out that much sooner (select's times_out)
+        assert quiet.wait(ctx, lambda: False, 1.0, negative=True) == ""
         assert says in quiet.wait(ctx, lambda: False, 1.5)
         ctx.marks.clear()  # without the mark, only since the program started
         prog.started_at -= 100

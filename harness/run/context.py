@@ -94,13 +94,14 @@ class RunContext:
             raise BehaviourFailed(c.description)
 
     def await_programs(self, ready: Callable[[], object], seconds: float, then: str,
-                       pause: Callable[[float], object] | None = None) -> float:
+                       pause: Callable[[float], object] | None = None,
+                       negative: bool = False) -> float:
         """Wait until `ready()` or `seconds` pass, or until the programs provably cannot
         make it true (quiescence: `then` says what follows, e.g. "it has nothing more to
         send"). Returns the seconds to report: the whole time-out when quiescence ended
         the wait, as the verdict is the one the time-out would have given."""
         start = time.monotonic()
-        why = quiet.wait(self, ready, seconds, pause)
+        why = quiet.wait(self, ready, seconds, pause, negative)
         if why:
             self.quiet_why = f"{why}: {then}"
             self.transcript.add("harness", "quiet", note=self.quiet_why)

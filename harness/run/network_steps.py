@@ -113,7 +113,7 @@ class NetworkSteps(RunContext):
     # ---- receiving ----------------------------------------------------------------
 
     def _receive(self, conn: Conn, done: Callable[[bytes], bool], seconds: float,
-                 then: str = "") -> Received:
+                 then: str = "", negative: bool = False) -> Received:
         def arrived(c: Conn) -> bool:
             return done(bytes(c.received[c.read_mark:])) or c.eof or c.reset
 
@@ -122,7 +122,7 @@ class NetworkSteps(RunContext):
                 return arrived(conn)
 
         took = self.await_programs(ready, seconds, then or _("it has nothing more to send"),
-                                   lambda t: conn.wait(arrived, t))
+                                   lambda t: conn.wait(arrived, t), negative)
         return Received(conn.name, conn.unread(), conn.eof, conn.reset, round(took, 2))
 
     def _receive_bytes(self, conn: Conn, want: bytes, seconds: float) -> Received:
@@ -170,11 +170,12 @@ class NetworkSteps(RunContext):
 
     def expect_no_eof(self, step: Step, a: steps.ExpectNoEof) -> None:
         got = self._receive(self.conn(a.conn), lambda d: False, a.seconds,
-                            _("it will not close the connection"))
+                            _("it will not close the connection"), negative=True)
         self.check(stream.no_eof(step.line, a, got, a.seconds))
 
     def expect_nothing(self, step: Step, a: steps.ExpectNothing) -> None:
-        got = self._receive(self.conn(a.conn), lambda d: len(d) > 0, a.seconds)
+        got = self._receive(self.conn(a.conn), lambda d: len(d) > 0, a.seconds,
+                            negative=True)
         self.check(stream.nothing(step.line, a, got, a.seconds))
 
     def expect_datagram(self, step: Step, a: steps.ExpectDatagram) -> None:

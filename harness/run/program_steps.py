@@ -152,7 +152,8 @@ class ProgramSteps(RunContext):
         def settled() -> object:
             return found() or prog.poll() is not None
 
-        took = self.await_programs(settled, seconds, _("it will print nothing more"))
+        took = self.await_programs(settled, seconds, _("it will print nothing more"),
+                                   negative=absent)
         prog.settle_output()  # output printed just before exit may still be in the pty
         hit = found()
         if hit is not None and not anywhere:
@@ -173,7 +174,7 @@ class ProgramSteps(RunContext):
         prog = self.program(a.program)
         seconds = a.within if a.running else self.within(a.within)
         self.await_programs(lambda: prog.poll() is not None, seconds,
-                            _("it will not end by itself"))
+                            _("it will not end by itself"), negative=a.running)
         st = prog.poll()
         self.check(verdict.exit_status(
             step.line, a, prog.name, st.describe() if st else None, st.code if st else None,
