@@ -41,7 +41,7 @@ SLICE = [("echo_server", "correct_c"), ("echo_server", "mut_never_closes"),
          ("file_server", "correct_c"), ("file_server", "mut_close_not_shutdown"),
          ("oob_send", "correct_c"), ("oob_send", "mut_no_oob"),
          ("sep_serv", "correct_c"), ("sep_serv2", "correct_py"), ("sep_serv2", "mut_fclose"),
-         ("writev", "correct_c"), ("writev", "mut_two_writes"),
+         ("writev_socket", "correct_c"), ("writev_socket", "mut_two_writes"),
          ("tcp_nodelay", "correct_c"), ("tcp_nodelay", "mut_nagle_on"),
          ("shm_sem", "correct_c"), ("shm_sem", "mut_no_shm_rmid"),
          ("gethostbyname", "correct_c")]
