@@ -197,7 +197,7 @@ class Workspace:
         if self.mounted:
             v = os.statvfs(self.path)
             return (v.f_blocks - v.f_bfree) * v.f_frsize
-        proc = _as(uid, ["du", "-s", "-x", "-B1", "--", str(self.path)], 60)
+        proc = run_as(uid, ["du", "-s", "-x", "-B1", "--", str(self.path)], 60)
         try:
             return int(proc.stdout.split()[0]) if proc.returncode == 0 else None
         except (IndexError, ValueError):
@@ -234,7 +234,7 @@ def workspace(prefix: str, size_mib: int, mount: bool = True) -> Workspace:
     return Workspace(path, size_mib, True)
 
 
-def _as(uid: int | None, argv: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+def run_as(uid: int | None, argv: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
     def drop() -> None:
         if uid is not None:
             os.setgroups([])
@@ -255,7 +255,7 @@ def give_tree(path: Path, uid: int | None) -> str:
     limit is no harder than any other."""
     if uid is None:
         return ""
-    proc = _as(None, ["chown", "-R", "-P", "-h", f"{uid}:{uid}", "--", str(path)], 120)
+    proc = run_as(None, ["chown", "-R", "-P", "-h", f"{uid}:{uid}", "--", str(path)], 120)
     return "" if proc.returncode == 0 else (proc.stderr.strip() or "chown failed")[-300:]
 
 
@@ -265,8 +265,8 @@ def remove_tree(path: Path, uid: int | None) -> str:
         return ""
     give_tree(path, uid)
     # a folder a program made unreadable (mode 000) is its own: it may open it again
-    _as(uid, ["chmod", "-R", "u+rwx", "--", str(path)], 120)
-    proc = _as(uid, ["rm", "-rf", "--one-file-system", "--", str(path)], 120)
+    run_as(uid, ["chmod", "-R", "u+rwx", "--", str(path)], 120)
+    proc = run_as(uid, ["rm", "-rf", "--one-file-system", "--", str(path)], 120)
     try:  # the top folder itself, in a parent the uid may not write to
         if os.path.lexists(path):
             os.rmdir(path)

@@ -20,6 +20,8 @@ import os
 import threading
 from collections.abc import Callable
 
+from harness.sandbox import files
+
 KINDS = ("shm", "sem", "msg")
 _CLONE_NEWIPC = 0x08000000
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -117,6 +119,12 @@ def remove_left(uid: int | None, pids: set[int], since: float) -> list[str]:
             ours = slot or (int(f["cpid"]) in pids if kind == "shm"
                             else int(f["ctime"]) >= int(since))
             ident = int(f.get("shmid") or f.get("semid") or f.get("msqid") or -1)
-            if ours and ident >= 0 and _RMID[kind](ident) == 0:
+            if not ours or ident < 0:
+                continue
+            if _RMID[kind](ident) == 0:
                 removed.append(f"{kind} {f['key']}")
+            elif slot:  # root without CAP_IPC_OWNER (Docker): the owner may remove it
+                flag = {"shm": "-m", "sem": "-s", "msg": "-q"}[kind]
+                if files.run_as(uid, ["ipcrm", flag, str(ident)], 10).returncode == 0:
+                    removed.append(f"{kind} {f['key']}")
     return removed
