@@ -165,6 +165,7 @@ def build_all(programs: list[Row], into: Path) -> dict[str, tuple[str, dict[str,
         return row.name, (str(where), {n: build(where, n)
                                        for n in sorted(_spec(row.spec).programs)})
 
+    into.mkdir(mode=0o700)  # copy_submission makes only the last level
     # one at a time: a build ends by killing whatever its slot's uid left running
     return dict(one(r) for r in programs)
 
