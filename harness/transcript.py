@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
+from harness.i18n import _
+
 Status = Literal["passed", "failed", "error", "ungradable"]
 
 
@@ -124,5 +126,6 @@ class Transcript:
             events = list(self.events)
             if self.dropped:
                 events.append(Event(self.now(), "harness", "truncated",
-                                    note=f"{self.dropped} more events not recorded"))
+                                    note=_("{n} more events not recorded").format(
+                                        n=self.dropped)))
             return events

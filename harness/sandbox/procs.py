@@ -35,6 +35,7 @@ import pexpect
 import psutil
 import ptyprocess
 
+from harness.i18n import _
 from harness.sandbox import limits as lim
 from harness.sandbox import sysvipc
 from harness.sandbox.exitclock import ExitClock
@@ -175,7 +176,7 @@ class Program:
         fd = self._child.child_fd
         while True:
             try:
-                ready, _, _ = select.select([fd, *self.ended.fds()], [], [], 0.2)
+                ready = select.select([fd, *self.ended.fds()], [], [], 0.2)[0]
                 if fd not in ready or len(ready) > 1:
                     self.ended.note()
                 if fd not in ready:
@@ -300,7 +301,7 @@ class Program:
         self.typed_at = time.monotonic()
 
     def sendeof(self) -> None:
-        self._transcript.add(self.name, "stdin", note="EOF (Ctrl-D)")
+        self._transcript.add(self.name, "stdin", note=_("EOF (Ctrl-D)"))
         self._child.sendeof()
         self.typed_at = time.monotonic()
 
@@ -360,7 +361,7 @@ def kill_and_reap(pids: Iterable[int], deadline: float = 5.0) -> list[int]:
     while remaining and time.monotonic() < end:
         for pid in list(remaining):
             try:
-                done, _ = os.waitpid(pid, os.WNOHANG)
+                done, _status = os.waitpid(pid, os.WNOHANG)
                 if done:
                     remaining.discard(pid)
             except ChildProcessError:
