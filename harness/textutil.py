@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 from pathlib import PurePath
 
+from harness.i18n import _
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -23,18 +25,18 @@ def preview(data: bytes, limit: int = 60, total: int | None = None) -> str:
     """Short readable form: text when it is text, else hex. `total`: the real size when
     `data` is already a shortened copy."""
     if not data:
-        return "(nothing)"
+        return _("(nothing)")
     size = len(data) if total is None else total
     head = data[:limit]
     try:
         text = head.decode("utf-8")
         if all(ch.isprintable() or ch in "\n\t\r" for ch in text):
-            more = f" … ({size} bytes)" if size > len(head) else ""
+            more = _(" … ({n} bytes)").format(n=size) if size > len(head) else ""
             return repr(text) + more
     except UnicodeDecodeError:
         pass
     shown = head[:24]
-    more = f" … ({size} bytes)" if size > len(shown) else f" ({size} bytes)"
+    more = (_(" … ({n} bytes)") if size > len(shown) else _(" ({n} bytes)")).format(n=size)
     return "hex " + shown.hex(" ") + more
 
 

@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
+from harness.i18n import _
+
 Status = Literal["passed", "failed", "error", "ungradable"]
 
 
@@ -105,11 +107,17 @@ class Transcript:
     def now(self) -> float:
         return time.monotonic() - self.t0
 
-    def add(self, who: str, kind: str, data: bytes = b"", note: str = "") -> None:
+    def add(self, who: str, kind: str, data: bytes = b"", note: str = "",
+            at: float | None = None) -> None:
+        """Record an event now, or at `at` (a monotonic time: when it happened, if that
+        was earlier than now), in its place in time."""
         with self._lock:
             if len(self.events) < MAX_EVENTS:
-                self.events.append(Event(self.now(), who, kind, data[:EVENT_BYTES], note,
-                                         len(data)))
+                t = self.now() if at is None else min(at - self.t0, self.now())
+                i = len(self.events)
+                while i and self.events[i - 1].t > t:
+                    i -= 1
+                self.events.insert(i, Event(t, who, kind, data[:EVENT_BYTES], note, len(data)))
             else:
                 self.dropped += 1
 
@@ -118,5 +126,6 @@ class Transcript:
             events = list(self.events)
             if self.dropped:
                 events.append(Event(self.now(), "harness", "truncated",
-                                    note=f"{self.dropped} more events not recorded"))
+                                    note=_("{n} more events not recorded").format(
+                                        n=self.dropped)))
             return events

@@ -156,3 +156,78 @@ def test_a_report_in_korean_end_to_end(tmp_path: Path) -> None:
     english = sockgrade(tmp_path, str(tmp_path / "sub"), "specs/echo_server.yaml",
                         "--lang", "en")
     assert "echo_server.c does not compile" in english.out and "점수" not in english.out
+
+
+def test_a_korean_report_has_no_english_words_of_the_harness(tmp_path: Path) -> None:
+    """`--lang ko`: the conversation's labels (started, ended, signal, connected, ...),
+    PASS/FAIL, the isolation line and the ladder are Korean in the text and the HTML
+    report; what the student's program printed and the names stay as they are."""
+    import re
+    import textwrap
+
+    from conftest import sockgrade
+
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "server.py").write_text(textwrap.dedent("""\
+        import socket, sys
+        srv = socket.socket()
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("", int(sys.argv[1])))
+        srv.listen(16)
+        print("준비됨")
+        while True:
+            c, _ = srv.accept()
+            while (d := c.recv(4096)):
+                c.sendall(d)
+            c.close()
+        """), encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(textwrap.dedent("""\
+        assignment: words
+        title: {en: "words", ko: "낱말"}
+        programs:
+          server: {role: server}
+        behaviours:
+          - id: echoes
+            title: {en: "echoes", ko: "에코"}
+            steps:
+              - start: server
+              - connect: c1
+              - send: {conn: c1, line: "안녕"}
+              - expect_echo: c1
+          - id: stops
+            title: {en: "stops", ko: "멈춤"}
+            steps:
+              - start: server
+              - connect: c1
+              - send: {conn: c1, line: "안녕"}
+              - expect_echo: c1
+              - close: c1
+              - idle: 0.1
+              - signal: {program: server, signal: SIGTERM}
+              - expect_exit: {program: server, code: 3}
+          - id: silent
+            title: {en: "silent", ko: "조용함"}
+            steps:
+              - start: server
+              - expect_output: {program: server, stream: stderr, pattern: "x", within: 0.2}
+        """), encoding="utf-8")
+    html = tmp_path / "report.html"
+    graded = sockgrade(tmp_path, str(sub), str(spec), "--lang", "ko", "--html", str(html))
+    assert graded.code == 1, graded.out + graded.err
+    # pytest's own frame (its separators, progress and count lines) is not the report's
+    ours = "\n".join(line for line in graded.out.splitlines()
+                     if not re.fullmatch(r"[=_]+ .* [=_]+|[.FEsx]+|\d+ \w+.* in [\d.]+s.*",
+                                         line.strip()))
+    page = html.read_text(encoding="utf-8")
+    page_text = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S))
+    assert "준비됨" in ours and "SIGTERM" in ours  # the program's words, the signal's name
+    for report in (ours, page_text):
+        assert "시작됨" in report and "끝남" in report and "시그널" in report, report
+        assert "통과" in report and "실패" in report and "격리" in report, report
+        for word in ("started", "ended", "signal:", "connected", "closed", "isolation",
+                     "sandbox", "PASS", "FAIL", "namespace", "loopback", "(nothing)",
+                     "bytes", "keyring", "private IPC", "accounting", "no cgroup",
+                     "(port ", "time ", "idle", "printed", "received"):
+            assert word not in report, (word, report[-3000:])

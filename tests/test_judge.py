@@ -229,9 +229,47 @@ def test_output_absent_fails_when_printed() -> None:
 
 
 def test_output_not_matched_while_running_hints_at_stdout_buffering() -> None:
-    check = stream.output(4, OUT_ARGS, "listening", False, out(None, b"starting"))
-    assert_failed(check, "output matching /listening/", "after 3 s it had printed 'starting'",
-                  "fflush(stdout)")
+    check = stream.output(4, OUT_ARGS, "listening", False, out(None, b"starting\n"))
+    assert_failed(check, "output matching /listening/",
+                  "after 3 s it had printed 'starting\\n'", "fflush(stdout)")
+    nothing = stream.output(4, OUT_ARGS, "listening", False, out(None, b""))
+    assert_failed(nothing, "(nothing)", "fflush(stdout)")
+
+
+@pytest.mark.parametrize(("seen", "label", "why"), [
+    (b"starting", None, "an unfinished line came out: the program flushes its stdout"),
+    (b"Enter: 3 + 4 = ", None, "a prompt it flushed (or fgets() flushed for it)"),
+    (b"Result: 8\n", ["result"], "the labelled line came: its value is wrong"),
+    (b"RESLUT 8\n", ["result"], "the label is matched as the grading matches it"),
+])
+def test_no_buffer_hint_when_the_output_shows_it_is_not_buffering(
+        seen: bytes, label: list[str] | None, why: str) -> None:
+    check = stream.output(4, OUT_ARGS, "(?<!\\d)7(?!\\d)", False, out(None, seen), label)
+    assert not check.passed
+    assert "fflush" not in check.actual, why
+    without = stream.output(4, OUT_ARGS, "(?<!\\d)7(?!\\d)", False, out(None, b"hi\n"), label)
+    assert "fflush(stdout)" in without.actual  # the hint itself is still given where it fits
+
+
+def test_an_excerpt_after_an_earlier_match_says_so() -> None:
+    got = Output("server", "stdout", None, b" 1\nbye\n", None, 3.0, after="Connected client")
+    check = stream.output(4, OUT_ARGS, "listening", False, got)
+    assert_failed(check, "after 3 s it had printed ' 1\\nbye\\n' (only what came after "
+                  "'Connected client', which an earlier step matched)")
+    first = stream.output(4, OUT_ARGS, "listening", False, out(None, b"bye\n"))
+    assert "earlier step" not in first.actual  # from the start: nothing to say
+
+
+def test_an_excerpt_after_an_earlier_match_says_so_in_korean() -> None:
+    from harness import i18n
+    i18n.use("ko")
+    try:
+        got = Output("server", "stdout", None, b"bye\n", None, 3.0, after="Connected")
+        check = stream.output(4, OUT_ARGS, "listening", False, got)
+    finally:
+        i18n.use("en")
+    assert "'Connected'" in check.actual and "앞 단계" in check.actual, check.actual
+    assert "earlier step" not in check.actual
 
 
 def test_output_not_matched_after_exit_says_how_it_ended_without_buffer_hint() -> None:

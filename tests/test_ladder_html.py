@@ -144,7 +144,7 @@ def test_korean_payload_keeps_the_lines_straight() -> None:
     frames = [frame(0.1, "P.", from_program=False, payload="안녕하세요\n".encode())]
     text = ladder_text(frames, NAMES)
     assert "'안녕하세요\\n'" in text
-    assert {ladder._width(line) for line in text.splitlines()[1:]} == {72}
+    assert {ladder.columns(line) for line in text.splitlines()[1:]} == {72}
 
 
 def test_no_packets() -> None:

@@ -262,6 +262,12 @@ def test_terminal_input_output_and_exit_codes(tmp_path: Path) -> None:
         steps:
           - start: prompt
           - expect_output: {program: prompt, pattern: "입력하세요", within: 0.5}
+      - id: unflushed_after_a_match
+        title: the excerpt starts after an earlier step's match, and says so
+        steps:
+          - start: prompt
+          - expect_output: {program: prompt, pattern: "시작"}
+          - expect_output: {program: prompt, pattern: "입력하세요", within: 0.5}
     """
     chat = """\
     import sys
@@ -296,6 +302,12 @@ def test_terminal_input_output_and_exit_codes(tmp_path: Path) -> None:
     assert bad["actual"].startswith("after 0.5 s it had printed"), bad["actual"]
     assert "'시작합니다\\n'" in bad["actual"]  # what it did print, Korean shown as is
     assert "fflush(stdout)" in bad["actual"] and "입력하세요" not in bad["actual"]
+    assert "earlier step" not in bad["actual"]  # that excerpt is the whole output
+
+    bad = failure(graded, "unflushed_after_a_match", "expect_output")
+    assert bad["actual"].startswith("after 0.5 s it had printed '합니다\\n' (only what came "
+                                    "after '시작', which an earlier step matched)"), bad["actual"]
+    assert "fflush(stdout)" in bad["actual"]
 
 
 def test_expect_output_anywhere_ignores_order_and_keeps_the_mark(tmp_path: Path) -> None:

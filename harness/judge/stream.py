@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.i18n import _
+from harness.judge import labels
 from harness.sandbox.limits import wall_limit
 from harness.spec.stepbase import StepArgs
 from harness.spec.steps import Count, ExpectData, ExpectProcesses
@@ -172,6 +173,22 @@ class Output:
     exit: str | None  # how the program ended, if it did
     seconds: float
     killed: bool = False  # it ended by a signal ("was killed by ...")
+    after: str = ""  # what an earlier step matched, where `seen` starts ('' = from the start)
+
+
+def may_be_buffered(got: Output, label: Sequence[str] | None = None) -> bool:
+    """Whether what is missing could be sitting in the program's stdout buffer: on its
+    terminal, stdio sends each line when it ends (and all of it at exit), so only text
+    after the last newline can be held back. Not when the program has ended, nor on
+    stderr (unbuffered); not when the last thing it printed is an unfinished line (that
+    text was sent before its line ended: the program flushes); not when the line the
+    label names was printed (then its value is what is wrong, not its buffering)."""
+    if got.exit or got.stream != "stdout":
+        return False
+    if got.seen.rstrip(b" \t") and not got.seen.rstrip(b" \t").endswith(b"\n"):
+        return False
+    lines = got.seen.decode("utf-8", "replace").splitlines()
+    return not (label and any(labels.near(label, line) for line in lines))
 
 
 def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output,
@@ -190,9 +207,15 @@ def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output,
                      _("it printed {text}").format(text=repr(got.matched)), args)
     ended = ((_("; the program was {how}") if got.killed else _("; the program {how}")).format(
         how=got.exit) if got.exit else "")
-    actual = _("after {s} s it had printed {text}{ended}").format(
-        s=f"{got.seconds:g}", text=preview(got.seen, 200), ended=ended)
-    if not got.exit and got.stream == "stdout":
+    if got.after:  # the excerpt starts where an earlier step's match ended: say so
+        actual = _("after {s} s it had printed {text} (only what came after {earlier}, "
+                   "which an earlier step matched){ended}").format(
+            s=f"{got.seconds:g}", text=preview(got.seen, 200),
+            earlier=preview(got.after.encode("utf-8", "surrogateescape"), 40), ended=ended)
+    else:
+        actual = _("after {s} s it had printed {text}{ended}").format(
+            s=f"{got.seconds:g}", text=preview(got.seen, 200), ended=ended)
+    if may_be_buffered(got, label):
         actual += _(". If your program prints without a newline, the text may still sit in "
                     "the stdout buffer: end the line with \\n or call fflush(stdout)")
     want = _("output matching /{pattern}/").format(pattern=pattern)

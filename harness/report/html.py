@@ -27,9 +27,12 @@ from harness.report.text import (
     REGRADE,
     frame_line,
     grader_error_line,
+    isolation_text,
+    kind_text,
     not_gradable_text,
     relative_seqs,
     score_line,
+    status_mark,
 )
 from harness.run.outcome import Outcome
 from harness.textutil import preview, safe
@@ -39,9 +42,7 @@ MAX_EVENTS = 300
 MAX_FRAMES = 300
 MAX_OUTPUT = 20000  # characters of each program's output (the end is kept)
 
-MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "ungradable": "N/A"}
-_DATA_KINDS = {"sent": "sent", "received": "received", "stdin": "typed",
-               "stdout": "printed", "stderr": "printed (stderr)"}
+_DATA_KINDS = ("sent", "received", "stdin", "stdout", "stderr")
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans KR",
@@ -103,7 +104,7 @@ def _summary(outcomes: Sequence[Outcome]) -> list[str]:
             why = f'<div class="subtitle">{_esc(_("not gradable here"))}</div>'
         rows.append(f'<tr class="{_esc(o.status)}"><td>{name}'
                     f'<div class="subtitle">{_esc(o.title)}</div>{why}</td>'
-                    f'<td class="status {_esc(o.status)}">{MARKS.get(o.status, _esc(o.status))}'
+                    f'<td class="status {_esc(o.status)}">{_esc(status_mark(o.status))}'
                     f'</td><td>{o.score:g}/{o.max_score:g}</td></tr>')
     rows += ["</tbody>", "</table>"]
     return rows
@@ -111,11 +112,11 @@ def _summary(outcomes: Sequence[Outcome]) -> list[str]:
 
 def _event_row(e: Event) -> str:
     if e.kind in _DATA_KINDS:
-        what = f"{_DATA_KINDS[e.kind]} {preview(e.data, total=e.size)}"
+        what = f"{kind_text(e.kind)} {preview(e.data, total=e.size)}"
         if e.note:
             what += f" [{e.note}]"
     else:
-        what = e.kind + (f": {e.note}" if e.note else "")
+        what = kind_text(e.kind) + (f": {e.note}" if e.note else "")
     return (f'<tr><td class="mono">{e.t:.3f}</td><td>{_esc(e.who)}</td>'
             f'<td class="mono">{_esc(what)}</td></tr>')
 
@@ -137,7 +138,7 @@ def _failed_check(o: Outcome) -> list[str]:
 
 
 def _section(i: int, o: Outcome) -> list[str]:
-    mark = MARKS.get(o.status, o.status)
+    mark = status_mark(o.status)
     out = [f'<section id="b{i}" class="behaviour {_esc(o.status)}">',
            f"<h2>{_esc(mark)} {_esc(o.assignment)}.{_esc(o.behaviour)}: {_esc(o.title)}"
            f" ({o.score:g}/{o.max_score:g})</h2>"]
@@ -188,8 +189,7 @@ def _section(i: int, o: Outcome) -> list[str]:
         out.append(_pre("\n".join(_cut(lines, MAX_FRAMES)), "packets"))
     if o.pcap:
         out.append(f"<p>{_esc(_('pcap (open with Wireshark):'))} <code>{_esc(o.pcap)}</code></p>")
-    how = f"{o.isolation}; sandbox: {o.walls}" if o.walls else o.isolation
-    out.append("<p>" + _esc(_("isolation: {how}").format(how=how)) + "</p>")
+    out.append("<p>" + _esc(_("isolation: {how}").format(how=isolation_text(o))) + "</p>")
     if o.notes:
         out += ["<ul class=\"notes\">", *(f"<li>{_esc(n)}</li>" for n in o.notes), "</ul>"]
     out.append("</section>")

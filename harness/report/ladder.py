@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from harness.i18n import _
 from harness.textutil import safe
 from harness.transcript import Frame
 
@@ -42,15 +43,17 @@ class Connection:
     frames: tuple[Frame, ...]
 
     def title(self, names: dict[int, str]) -> str:
-        return (f"{self.proto.upper()}  {_name(self.left, names)} (port {self.left[1]})"
-                f" <-> {_name(self.right, names)} (port {self.right[1]})")
+        return _("{proto}  {left} (port {left_port}) <-> {right} (port {right_port})").format(
+            proto=self.proto.upper(), left=_name(self.left, names), left_port=self.left[1],
+            right=_name(self.right, names), right_port=self.right[1])
 
     def rightwards(self, f: Frame) -> bool:
         return (f.src, f.sport) == self.left
 
 
 def _name(end: Endpoint, names: dict[int, str]) -> str:
-    return safe(names.get(end[1], f"port {end[1]}")).replace("\n", " ").replace("\t", " ")
+    return safe(names.get(end[1], _("port {port}").format(port=end[1]))).replace(
+        "\n", " ").replace("\t", " ")
 
 
 def connections(frames: Sequence[Frame], names: dict[int, str]) -> list[Connection]:
@@ -60,7 +63,7 @@ def connections(frames: Sequence[Frame], names: dict[int, str]) -> list[Connecti
         groups.setdefault((f.proto, frozenset({(f.src, f.sport), (f.dst, f.dport)})),
                           []).append(f)
     out = []
-    for (proto, _), members in groups.items():
+    for (proto, _ends), members in groups.items():
         first = members[0]
         a, b = (first.src, first.sport), (first.dst, first.dport)
         a_ours = names.get(a[1], "").startswith("harness")
@@ -77,7 +80,7 @@ def flag_words(f: Frame) -> str:
     """'SYN+ACK', 'PSH+ACK', 'RST', ...; 'UDP' for a datagram."""
     if f.proto == "udp":
         return "UDP"
-    return "+".join(word for letter, word in _WORDS if letter in f.flags) or "no flags"
+    return "+".join(word for letter, word in _WORDS if letter in f.flags) or _("no flags")
 
 
 def kind(f: Frame) -> str:
@@ -118,7 +121,7 @@ def label(f: Frame) -> str:
     """The words on one arrow: flags, data length, urgent pointer, payload preview."""
     parts = [flag_words(f)]
     if f.length > 0:
-        parts.append(f"{f.length} byte" + ("" if f.length == 1 else "s"))
+        parts.append((_("{n} byte") if f.length == 1 else _("{n} bytes")).format(n=f.length))
     if "U" in f.flags:
         parts.append(f"urg {f.urg_ptr}")
     if f.payload:
@@ -126,17 +129,17 @@ def label(f: Frame) -> str:
     return " ".join(parts)
 
 
-def _width(text: str) -> int:
+def columns(text: str) -> int:
     """Columns on a terminal: East Asian wide characters (Korean) take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _fit(text: str, cols: int) -> str:
-    if _width(text) <= cols:
+    if columns(text) <= cols:
         return text
     out = ""
     for ch in text:
-        if _width(out + ch) > cols - 1:
+        if columns(out + ch) > cols - 1:
             break
         out += ch
     return out + "…"
@@ -151,7 +154,7 @@ def _rows(items: Sequence[Frame], most: int) -> tuple[list[Frame], list[Frame], 
 
 
 def _more(n: int) -> str:
-    return f"… {n} more packet{'' if n == 1 else 's'} …"
+    return (_("… {n} more packet …") if n == 1 else _("… {n} more packets …")).format(n=n)
 
 
 def _text_ladder(c: Connection, names: dict[int, str], width: int, most: int) -> list[str]:
@@ -159,14 +162,15 @@ def _text_ladder(c: Connection, names: dict[int, str], width: int, most: int) ->
     left, right = _name(c.left, names), _name(c.right, names)
     half = inner // 2
     left, right = _fit(left, half), _fit(right, half)
-    gap = max(1, inner + 2 - _width(left) - _width(right))
+    gap = max(1, inner + 2 - columns(left) - columns(right))
     lines = [_fit(c.title(names), width),
-             f"{'time':>{TIME_COL - 1}} {left}{' ' * gap}{right}",
+             " " * max(0, TIME_COL - 1 - columns(_("time"))) + _("time")
+             + f" {left}{' ' * gap}{right}",
              " " * TIME_COL + "|" + " " * inner + "|"]
 
     def row(f: Frame) -> str:
         text = _fit(label(f), inner - 8)
-        dashes = "-" * (inner - 5 - _width(text))
+        dashes = "-" * (inner - 5 - columns(text))
         body = (f"-- {text} {dashes}>" if c.rightwards(f) else f"<{dashes} {text} --")
         return f"{f.t:{TIME_COL - 1}.3f} |{body}|"
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.i18n import _
-from harness.report.ladder import ladder_text
+from harness.report.ladder import columns, ladder_text
 from harness.run.outcome import Outcome
 from harness.textutil import preview, safe
 from harness.transcript import Event, Frame
@@ -38,6 +38,44 @@ def _cut(items: Sequence[str], most: int) -> list[str]:
     return [*items[:half], _("… {n} more …").format(n=len(items) - 2 * half), *items[-half:]]
 
 
+def kind_text(kind: str) -> str:
+    """What an event of the transcript is, in the report's language (an unknown kind as
+    it is recorded)."""
+    words = {
+        "started": _("started"), "ended": _("ended"), "signal": _("signal"),
+        "connected": _("connected"), "connect-failed": _("connect failed"),
+        "listening": _("listening"), "accepted": _("accepted"),
+        "accept-failed": _("accept failed"), "close": _("closed"),
+        "abort": _("aborted"), "shutdown": _("shut down"), "eof": _("EOF"),
+        "reset": _("reset (RST)"), "unreachable": _("unreachable"),
+        "send-error": _("send failed"), "quiet": _("quiet"), "idle": _("idle"),
+        "socket option": _("socket option"), "truncated": _("truncated"),
+        "check": _("check"),
+        "sent": _("sent"), "received": _("received"), "stdin": _("typed"),
+        "stdout": _("printed"), "stderr": _("printed (stderr)"),
+    }
+    return words.get(kind, kind)
+
+
+def status_mark(status: str) -> str:
+    """PASS, FAIL, ERROR, N/A in the report's language."""
+    marks = {"passed": _("PASS"), "failed": _("FAIL"), "error": _("ERROR"),
+             "ungradable": _("N/A")}
+    return marks.get(status, status)
+
+
+def isolation_text(o: Outcome) -> str:
+    """The isolation line's value: how the behaviour's network was isolated (recorded in
+    English, as the JSON has it) and, if known, the sandbox's walls."""
+    places = {"network namespace": _("network namespace"),
+              "network namespace in the user's own user namespace":
+                  _("network namespace in the user's own user namespace"),
+              "host loopback": _("host loopback"), "none": _("none")}
+    how = places.get(o.isolation, o.isolation)
+    return _("{isolation}; sandbox: {walls}").format(isolation=how, walls=o.walls) \
+        if o.walls else how
+
+
 def event_line(e: Event) -> str:
     arrow = _ARROWS.get(e.kind, "")
     if arrow:
@@ -45,7 +83,7 @@ def event_line(e: Event) -> str:
         if e.note:
             what += f" [{e.note}]"
     else:
-        what = e.kind + (f": {e.note}" if e.note else "")
+        what = kind_text(e.kind) + (f": {e.note}" if e.note else "")
     return f"{e.t:8.3f}  {e.who:<14} {safe(what)}"
 
 
@@ -142,8 +180,7 @@ def render_failure(o: Outcome) -> str:
         if c.skipped:
             lines.append(_("  not checked here: {what} ({why})").format(what=c.description,
                                                                       why=c.skipped))
-    how = f"{o.isolation}; sandbox: {o.walls}" if o.walls else o.isolation
-    lines.append(_("  isolation: {how}").format(how=how))
+    lines.append(_("  isolation: {how}").format(how=isolation_text(o)))
     lines += [_("  note: {note}").format(note=n) for n in o.notes]
     return "\n".join(lines)
 
@@ -151,8 +188,9 @@ def render_failure(o: Outcome) -> str:
 def score_table(outcomes: Sequence[Outcome]) -> str:
     if not outcomes:
         return _("no behaviours were graded")
-    marks = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "ungradable": "N/A"}
     width = max(len(f"{o.assignment}.{o.behaviour}") for o in outcomes)
+    marks = {o.status: status_mark(o.status) for o in outcomes}
+    wide = max(5, *(columns(m) for m in marks.values()))  # Korean letters take two
     rows = []
     for o in outcomes:
         why = ""
@@ -165,7 +203,8 @@ def score_table(outcomes: Sequence[Outcome]) -> str:
             why = _("  ← not gradable here: grade it where it can be ({why})").format(
                 why="; ".join(not_here(o))[:160])
         name = f"{o.assignment}.{o.behaviour}"
-        rows.append(f"  {marks.get(o.status, o.status):<5} {name:<{width}}"
+        mark = marks[o.status] + " " * (wide - columns(marks[o.status]))
+        rows.append(f"  {mark} {name:<{width}}"
                     f"  {o.score:>4g}/{o.max_score:<4g} {safe(why)}")
     rows.append("  " + score_line(outcomes))
     return "\n".join(rows)

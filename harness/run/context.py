@@ -64,7 +64,8 @@ class RunContext:
         self.conns: dict[str, Conn] = {}
         self.listeners: dict[str, Listener] = {}
         self.checks: list[Check] = []
-        self._out_marks: dict[tuple[str, str], int] = {}
+        # (program, stream) -> where the last match ended, and what it matched
+        self._out_marks: dict[tuple[str, str], tuple[int, str]] = {}
 
     # ---- plumbing -----------------------------------------------------------------
 

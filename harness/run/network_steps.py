@@ -107,7 +107,7 @@ class NetworkSteps(RunContext):
         self.conn(a.conn).close(abort=True)
 
     def idle(self, step: Step, a: steps.Idle) -> None:
-        self.transcript.add("harness", "idle", note=f"{a.seconds:g} s")
+        self.transcript.add("harness", "idle", note=_("{s} s").format(s=f"{a.seconds:g}"))
         time.sleep(a.seconds)  # the spec asks for this pause; it waits on no program
 
     # ---- receiving ----------------------------------------------------------------
@@ -263,9 +263,10 @@ class NetworkSteps(RunContext):
                 failure = str(exc)
             else:
                 self.vars[a.var] = str(value)
-                self.transcript.add("harness", "socket option", note=f"{a.proto} {a.option}"
-                                    + (f" set {a.set}" if a.set is not None else "")
-                                    + f" reads {value}: {{{a.var}}}")
+                self.transcript.add("harness", "socket option", note=(
+                    _("{proto} {option} set to {set}, reads {value}: {{{var}}}")
+                    if a.set is not None else _("{proto} {option} reads {value}: {{{var}}}")
+                ).format(proto=a.proto, option=a.option, set=a.set, value=value, var=a.var))
         self.check(stream.simple(step.line, "socket_option", _(
             "the kernel reports {option} of a {proto} socket").format(
                 option=a.option, proto=a.proto), failure, a))

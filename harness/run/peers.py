@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from harness.i18n import _
 from harness.judge.sockview import SocketView
 from harness.transcript import Transcript
 
@@ -71,7 +72,7 @@ class Conn:
 
     def _read(self) -> None:
         while True:
-            ready, _, _ = select.select([self.sock.fileno(), self._wake_r], [], [])
+            ready = select.select([self.sock.fileno(), self._wake_r], [], [])[0]
             if self._wake_r in ready:
                 return
             with self.cond:
@@ -83,7 +84,7 @@ class Conn:
                 data = self.sock.recv(65536 if self.proto == "udp" else 262144)
             except ConnectionRefusedError:
                 if self.proto == "udp":  # ICMP port unreachable: nobody listens (yet)
-                    self._transcript.add(self.name, "unreachable", note="ICMP port unreachable")
+                    self._transcript.add(self.name, "unreachable", note=_("ICMP port unreachable"))
                     with self.cond:
                         self.busy = False
                     continue
@@ -158,7 +159,8 @@ class Conn:
         for i in range(0, max(len(data), 1), size):
             part = data[i:i + size]
             # recorded first: the reply can arrive before sendall() returns
-            self._transcript.add(self.name, "sent", part, note="urgent (MSG_OOB)" if urgent else "")
+            self._transcript.add(self.name, "sent", part,
+                                 note=_("urgent (MSG_OOB)") if urgent else "")
             try:
                 if self.proto == "udp":
                     self.sock.send(part)
@@ -166,12 +168,14 @@ class Conn:
                     self.sock.sendall(part, flags)
             except (BrokenPipeError, ConnectionResetError) as exc:
                 self._transcript.add(self.name, "send-error", note=str(exc))
-                return (f"the program reset the connection (RST) while the harness was still "
-                        f"sending ({len(self.sent)} of {len(data)} bytes written): it closed "
-                        "its socket before reading everything sent to it, or it crashed")
+                return _("the program reset the connection (RST) while the harness was "
+                         "still sending ({sent} of {n} bytes written): it closed its socket "
+                         "before reading everything sent to it, or it crashed").format(
+                             sent=len(self.sent), n=len(data))
             except OSError as exc:
                 self._transcript.add(self.name, "send-error", note=str(exc))
-                return f"sending failed after {i} of {len(data)} bytes: {exc.strerror or exc}"
+                return _("sending failed after {i} of {n} bytes: {why}").format(
+                    i=i, n=len(data), why=exc.strerror or exc)
             self.sent += part
             if pause and i + size < len(data):
                 time.sleep(pause)  # the spec asks for this pause between chunks
@@ -184,16 +188,17 @@ class Conn:
             try:
                 other.bind((self.sock.getsockname()[0], 0))
                 self._transcript.add(self.name, "sent", data,
-                                     note=f"from a foreign port {other.getsockname()[1]}")
+                                     note=_("from a foreign port {port}").format(
+                                         port=other.getsockname()[1]))
                 other.sendto(data, self.sock.getpeername())
             except OSError as exc:
-                return f"sending failed: {exc.strerror or exc}"
+                return _("sending failed: {why}").format(why=exc.strerror or exc)
         return ""
 
     def shutdown_write(self) -> None:
         with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_WR)
-        self._transcript.add(self.name, "shutdown", note="SHUT_WR (half-close)")
+        self._transcript.add(self.name, "shutdown", note=_("SHUT_WR (half-close)"))
 
     def close(self, abort: bool = False) -> None:
         if self.closed:
@@ -275,8 +280,10 @@ def connect(name: str, host: str, port: int, proto: str, seconds: float,
     conn = Conn(name, sock, transcript, port)
     conn.dropping = bool(no_acks_for and proto == "tcp")
     transcript.add(name, "connected",
-                   note=f"{proto} port {conn.local_port} -> {host}:{port}" + (
-                       f"; no ACKs for {no_acks_for:g} s" if no_acks_for else ""))
+                   note=_("{proto} port {local} -> {host}:{port}").format(
+                       proto=proto, local=conn.local_port, host=host, port=port) + (
+                       _("; no ACKs for {s} s").format(s=f"{no_acks_for:g}")
+                       if no_acks_for else ""))
     return conn
 
 
@@ -308,8 +315,9 @@ class Listener:
         if proto == "tcp":
             self.sock.listen(16)
         self._transcript = transcript
-        transcript.add(name, "listening", note=f"{proto} port {port}" + (
-            f", group {group}" if group else ""))
+        transcript.add(name, "listening", note=_("{proto} port {port}").format(
+            proto=proto, port=port) + (_(", group {group}").format(group=group)
+                                       if group else ""))
 
     def pending(self) -> bool:
         """Whether a connection (TCP) or a datagram (UDP) waits to be accepted."""
@@ -318,11 +326,11 @@ class Listener:
     def accept(self, name: str, seconds: float) -> Conn | None:
         """TCP: accept one connection. UDP: wait for the first datagram, then talk to its
         sender only (the socket is connected to it; the datagram is kept as received)."""
-        ready, _, _ = select.select([self.sock], [], [], seconds)
+        ready = select.select([self.sock], [], [], seconds)[0]
         if not ready:
             return None
         if self.proto == "udp":
-            first, anc, _, addr = self.sock.recvmsg(65536, socket.CMSG_SPACE(12))
+            first, anc, _flags, addr = self.sock.recvmsg(65536, socket.CMSG_SPACE(12))
             # a socket of its own on the same port, connected to this client: the kernel
             # gives a connected socket that client's datagrams; the listener stays open
             own = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -332,14 +340,15 @@ class Listener:
             own.bind((_destination(anc), self.sock.getsockname()[1]))
             if addr[0] != "0.0.0.0":  # multicast on lo leaves without a source address:
                 own.connect(addr)     # then the socket only listens (a reply has no peer)
-            self._transcript.add(name, "accepted", note=f"first datagram from port {addr[1]}")
+            self._transcript.add(name, "accepted", note=_("first datagram from port {port}").format(
+                port=addr[1]))
             return Conn(name, own, self._transcript, addr[1], [first, *self._queued(addr)])
         try:
             sock, addr = self.sock.accept()
         except OSError as exc:  # e.g. the client reset before it was accepted
             self._transcript.add(name, "accept-failed", note=str(exc))
             return None
-        self._transcript.add(name, "accepted", note=f"from port {addr[1]}")
+        self._transcript.add(name, "accepted", note=_("from port {port}").format(port=addr[1]))
         return Conn(name, sock, self._transcript, addr[1])
 
     def _queued(self, addr: tuple[str, int]) -> list[bytes]:
@@ -349,7 +358,7 @@ class Listener:
         out: list[bytes] = []
         while True:
             try:
-                _, sender = self.sock.recvfrom(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+                _peek, sender = self.sock.recvfrom(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
             except OSError:  # nothing queued (or an ICMP error): done
                 return out
             if sender != addr:

@@ -138,7 +138,7 @@ class ProgramSteps(RunContext):
                        anywhere: bool = False, label: list[str] | None = None,
                        flags: int = 0) -> None:
         key = (prog.name, stream)
-        mark = 0 if anywhere else self._out_marks.get(key, 0)
+        mark, earlier = (0, "") if anywhere else self._out_marks.get(key, (0, ""))
         rx = re.compile(pattern, flags)
 
         def text() -> str:
@@ -156,18 +156,18 @@ class ProgramSteps(RunContext):
                                    negative=absent)
         prog.settle_output()  # output printed just before exit may still be in the pty
         hit = found()
+        shown = None if hit is None else labels.line_of(text(), hit) if label else hit.group(0)
         if hit is not None and not anywhere:
-            self._out_marks[key] = mark + len(text()[:hit.end()].encode("utf-8",
-                                                                         "surrogateescape"))
+            self._out_marks[key] = (mark + len(text()[:hit.end()].encode(
+                "utf-8", "surrogateescape")), shown or "")
         status = prog.poll()
         seen = text().encode("utf-8", "surrogateescape")
-        shown = None if hit is None else labels.line_of(text(), hit) if label else hit.group(0)
         got = verdict.Output(prog.name, stream, shown, seen,
                            status.describe() if status else None,
                            # a wait that ran out took its time-out, not the few ms
                            # past it that a loaded machine adds (the message is stable)
                            round(took, 2),
-                           status is not None and status.signal is not None)
+                           status is not None and status.signal is not None, earlier)
         self.check(verdict.output(step.line, a, pattern, absent, got, label))
 
     def expect_exit(self, step: Step, a: steps.ExpectExit) -> None:

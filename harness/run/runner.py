@@ -293,13 +293,13 @@ def _walls(spec: Spec, config: RunConfig,
                               sum(x.memory for x in limits))
         said.append(cg.describe())
     except (cgroup.CgroupUnavailable, OSError) as exc:
-        said.append("child subreaper (no cgroup: " + str(exc) + ")")
+        said.append(_("child subreaper (no cgroup: {why})").format(why=exc))
     # the harness itself: the whole checkout when run from one, else the package
     package = Path(__file__).resolve().parents[1]
     root = package.parent if (package.parent / "pyproject.toml").is_file() else package
     hide = walls.hideable([root, spec.path.resolve().parent, *config.hide],
                           keep=[workdir, Path(walls.python3())])
-    said += [f"skipped: {s}" for s in layers.skipped]
+    said += [_("skipped: {what}").format(what=s) for s in layers.skipped]
     run_walls = walls.RunWalls(layers, cg.procs_files() if cg else (), hide,
                                cg.oom_kills if cg else (lambda: 0),
                                pids_cgroup=cg is not None and cg.counts_pids(),

@@ -33,6 +33,8 @@ import signal
 import time
 from pathlib import Path
 
+from harness.i18n import _
+
 PREFIX = "sockgrade-"
 
 
@@ -48,7 +50,7 @@ def _mounts() -> dict[str, list[tuple[str, str]]]:
     except OSError:
         return out
     for line in text.splitlines():
-        left, _, right = line.partition(" - ")
+        left, _sep, right = line.partition(" - ")
         fields, rest = left.split(), right.split()
         if len(fields) >= 5 and len(rest) >= 3:
             out.setdefault(rest[0], []).append((fields[4], rest[2]))
@@ -65,7 +67,7 @@ def _own(hierarchy: str) -> str:
 
 
 def _v2_parent() -> Path:
-    for point, _ in _mounts().get("cgroup2", []):
+    for point, _opts in _mounts().get("cgroup2", []):
         parent = Path(point + _own(""))
         if (parent / "cgroup.procs").is_file() and os.access(parent, os.W_OK):
             return parent
@@ -91,7 +93,7 @@ def _read(path: Path) -> str:
 
 def _keyed(path: Path, key: str) -> int:
     for line in _read(path).splitlines():
-        k, _, v = line.partition(" ")
+        k, _sep, v = line.partition(" ")
         if k == key and v.strip().isdigit():
             return int(v)
     return 0
@@ -128,7 +130,7 @@ def orphaned(path: Path) -> bool:
 def _legacy_owner_alive(name: str) -> bool:
     """A cgroup named `sockgrade-<pid>-<n>` by an older sockgrade holds no lock: its owner
     is the pid in its name."""
-    owner, _, n = name.removeprefix(PREFIX).partition("-")
+    owner, _sep, n = name.removeprefix(PREFIX).partition("-")
     return owner.isdigit() and n.isdigit() and Path(f"/proc/{owner}").exists()
 
 
@@ -150,7 +152,7 @@ def _sweep(parent: Path) -> None:
 
 def _make(parent: Path) -> tuple[Path, int]:
     """A new cgroup of a random name, locked as ours."""
-    for _ in range(5):
+    for _attempt in range(5):
         path = parent / f"{PREFIX}{secrets.token_hex(8)}"
         path.mkdir()
         fd = _lock(path)  # None: another grader's sweep holds it for a moment
@@ -177,7 +179,7 @@ class RunCgroup:
         self.path, fd = _make(parent)
         self._locks = [fd]
         self.v1_pids: Path | None = None
-        self.features = ["cgroup.kill", "CPU accounting"]
+        self.features = ["cgroup.kill", _("CPU accounting")]
         if (self.path / "pids.max").exists():
             (self.path / "pids.max").write_text(str(processes))
             self.features.append(f"pids.max {processes}")
@@ -282,7 +284,7 @@ def leftovers() -> list[str]:
     """Every cgroup of ours still present on this machine (for the test suite)."""
     found = []
     for kind in ("cgroup2", "cgroup"):
-        for point, _ in _mounts().get(kind, []):
+        for point, _opts in _mounts().get(kind, []):
             with contextlib.suppress(OSError):
                 for root, dirs, _files in os.walk(point):
                     found += [os.path.join(root, d) for d in dirs if d.startswith(PREFIX)]

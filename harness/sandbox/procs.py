@@ -35,8 +35,10 @@ import pexpect
 import psutil
 import ptyprocess
 
+from harness.i18n import _
 from harness.sandbox import limits as lim
 from harness.sandbox import sysvipc
+from harness.sandbox.exitclock import ExitClock
 from harness.sandbox.timerwatch import TimerWatch
 from harness.sandbox.walls import Jail
 from harness.transcript import Transcript
@@ -155,6 +157,7 @@ class Program:
             raise
         self.timers.started()
         self.pid: int = self._child.pid
+        self.ended = ExitClock(self.pid)  # so its end is told when it was, not when seen
         head = os.path.basename(argv[0]) if "python" in os.path.basename(argv[0]) else argv[0]
         shown = " ".join([head, *argv[1:]]).replace(f"{cwd}/", "./")  # as a student types it
         transcript.add(name, "started", note=shown)
@@ -167,13 +170,16 @@ class Program:
             self._drain_loop()
         finally:
             self.drained.set()
+            self.ended.watch()  # the pty's last writer is gone: mostly, it has just ended
 
     def _drain_loop(self) -> None:
         fd = self._child.child_fd
         while True:
             try:
-                ready, _, _ = select.select([fd], [], [], 0.2)
-                if not ready:
+                ready = select.select([fd, *self.ended.fds()], [], [], 0.2)[0]
+                if fd not in ready or len(ready) > 1:
+                    self.ended.note()
+                if fd not in ready:
                     self._sample()
                     continue
                 self.reading_output = True
@@ -242,7 +248,9 @@ class Program:
                               stderr_tail=self.stderr()[-4096:])
             self.status = ExitStatus(code, sig, lim.limit_hit(code, sig, self.limits, ev),
                                      self.limits)
-            self._transcript.add(self.name, "ended", note=self.status.describe())
+            self.ended.note(reaped=True)
+            self._transcript.add(self.name, "ended", note=self.status.describe(),
+                                 at=self.ended.at)
         return self.status
 
     def _ended(self) -> bool:
@@ -293,7 +301,7 @@ class Program:
         self.typed_at = time.monotonic()
 
     def sendeof(self) -> None:
-        self._transcript.add(self.name, "stdin", note="EOF (Ctrl-D)")
+        self._transcript.add(self.name, "stdin", note=_("EOF (Ctrl-D)"))
         self._child.sendeof()
         self.typed_at = time.monotonic()
 
@@ -310,7 +318,9 @@ class Program:
             self._child.ptyproc.delayafterclose = 0
         with contextlib.suppress(Exception):
             self._child.close(force=True)
+        self.ended.closed = True
         self._reader.join(2)
+        self.ended.close()
         self.timers.close()
         if self.ipc_ns is not None:
             os.close(self.ipc_ns)
@@ -351,7 +361,7 @@ def kill_and_reap(pids: Iterable[int], deadline: float = 5.0) -> list[int]:
     while remaining and time.monotonic() < end:
         for pid in list(remaining):
             try:
-                done, _ = os.waitpid(pid, os.WNOHANG)
+                done, _status = os.waitpid(pid, os.WNOHANG)
                 if done:
                     remaining.discard(pid)
             except ChildProcessError:

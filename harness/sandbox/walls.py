@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.i18n import _
 from harness.sandbox import files, keyring, sysvipc, userns
 from harness.sandbox.limits import DEFAULT, Limits
 
@@ -137,12 +138,12 @@ class Layers:
         if self.uid is not None:
             out.append(f"uid {self.uid}")
         if self.no_caps:
-            out.append("no capabilities (root of an ordinary user's user namespace)")
+            out.append(_("no capabilities (root of an ordinary user's user namespace)"))
         if self.namespaces:
-            out.append("private IPC, /tmp, /var/tmp, /dev/shm and /proc" if self.proc
-                       else "private IPC, /tmp, /var/tmp and /dev/shm")
+            out.append(_("private IPC, /tmp, /var/tmp, /dev/shm and /proc") if self.proc
+                       else _("private IPC, /tmp, /var/tmp and /dev/shm"))
         if self.keyring:
-            out.append("session keyring")
+            out.append(_("session keyring"))
         return out
 
 
