@@ -94,6 +94,21 @@ def test_json_has_the_contract_fields(tmp_path: Path) -> None:
         assert b["isolation"] == "network namespace"
 
 
+def test_a_pytest_addopts_meant_for_another_run_changes_nothing(tmp_path: Path) -> None:
+    """A CI that sets PYTEST_ADDOPTS for its own suite (a junit file where the grader may
+    not write, a plugin) used to break the grading's pytest: no results file at all."""
+    spec = tmp_path / "tiny.yaml"
+    spec.write_text(TINY_SPEC)
+    out = tmp_path / "r.json"
+    env = {**os.environ, "PYTEST_ADDOPTS": "--junitxml=/nonexistent-dir/x.xml -p no_such_plugin",
+           "PYTEST_PLUGINS": "no_such_plugin"}
+    proc = subprocess.run([sys.executable, "-m", "harness", "check", CORRECT, str(spec),
+                           "--json", str(out)], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(out.read_text())["score"] == 1
+
+
 @needs_netns
 def test_two_runs_at_once_on_hard_coded_port_9190(tmp_path: Path) -> None:
     """Both servers bind 9190; each behaviour has its own namespace, so neither collides."""
