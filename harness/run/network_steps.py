@@ -10,6 +10,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import ipaddress
 import random
 import socket
 import time
@@ -20,7 +21,7 @@ from harness.i18n import _
 from harness.judge import datagram as judge_datagram
 from harness.judge import packets, sockview, stream
 from harness.judge.stream import Received
-from harness.run import sockstate
+from harness.run import quiet, sockstate
 from harness.run.context import RunContext, _substituted
 from harness.run.peers import Conn, Listener, NoFilter, connect
 from harness.sandbox import procs
@@ -90,6 +91,11 @@ class NetworkSteps(RunContext):
                 "send {n} bytes to the peer of {conn} from another port").format(
                     n=len(data), conn=conn.name), failure, a))
             return
+        if conn.proto == "udp" and (group := _multicast_peer(conn)):
+            # a receiver counts as started once bound, but hears the group only after it
+            # joins: a datagram sent between the two is lost (a loaded machine's race).
+            # Wait for the join, or until the programs provably will not join.
+            quiet.wait(self, lambda: sockstate.joined(group), self.within(a.within))
         conn.sock.settimeout(self.within(a.within))
         failure = conn.send(data, a.chunk, a.pause, a.urgent)
         if "timed out" in failure:
@@ -280,3 +286,11 @@ class NetworkSteps(RunContext):
         procs.wait_for(lambda: (a.state in states()) == a.present, self.within(a.within))
         self.check(stream.sockets(step.line, a, port, a.state, a.present, states()))
 
+
+def _multicast_peer(conn: Conn) -> str:
+    """The group a UDP conn sends to, or ''."""
+    try:
+        host = str(conn.sock.getpeername()[0])
+    except OSError:
+        return ""
+    return host if ipaddress.ip_address(host).is_multicast else ""

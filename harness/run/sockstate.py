@@ -8,6 +8,8 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import socket
+import struct
 from dataclasses import dataclass
 
 STATES = {
@@ -66,3 +68,14 @@ def udp_bound(port: int) -> bool:
         except OSError:
             continue
     return False
+
+
+def joined(group: str) -> bool:
+    """Whether a socket of this namespace joined multicast `group` (/proc/net/igmp
+    prints each group as the kernel holds it: the address's bytes as a native u32)."""
+    want = f"{struct.unpack('=I', socket.inet_aton(group))[0]:08X}"
+    try:
+        with open("/proc/thread-self/net/igmp") as f:
+            return any(row.split()[:1] == [want] for row in f if row.startswith("\t"))
+    except OSError:
+        return True  # cannot tell: send at once, as before
