@@ -125,6 +125,22 @@ def _copy_rewritten(src: Path, dest: Path, assignment: str, style: str) -> int:
     return total
 
 
+def test_values_glued_on_one_line_each_own_the_label_before_them() -> None:
+    """fork's child prints without a newline and may end first: its line and the
+    parent's are one line. The parent's value is the one after its label, once."""
+    rx = re.compile(r"\d+\D+\d+")
+    glued = "자식 프로세스: [13, 27]부모 프로세스: [9, 23]\n"
+    parent = labels.labelled_search(rx, glued, ["parent", "부모"])
+    child = labels.labelled_search(rx, glued, ["child", "자식"])
+    assert parent is not None and parent.group() == "9, 23"
+    assert child is not None and child.group() == "13, 27"
+    assert labels.labelled_search(rx, glued[parent.end():], ["parent", "부모"]) is None
+    # alone on its line, a value's label may follow it
+    alone = labels.labelled_search(re.compile(r"\d+"), "x\n16384 is the output size\n",
+                                   ["output"])
+    assert alone is not None and alone.group() == "16384"
+
+
 def test_the_rewrites_are_what_the_matcher_must_tolerate() -> None:
     """The rewritten words are near their label, and not near an unrelated one."""
     assert _typo("Output") == "Otuput" and labels.near(["output"], "Otuput buffer size:")

@@ -89,13 +89,20 @@ def line_of(text: str, hit: re.Match[str]) -> str:
 
 def labelled_search(rx: re.Pattern[str], text: str,
                     keys: Sequence[str] | None) -> re.Match[str] | None:
-    """The first match of `rx` whose line (without the match itself) carries a label."""
+    """The first match of `rx` whose own part of its line carries a label: the whole line
+    (without the match) when the match is alone on it; with several values on one line
+    (two processes' lines glued together when one printed no newline), each value owns
+    the text from the value before it, and the last one the rest of the line too."""
     if not keys:
         return rx.search(text)
     for hit in rx.finditer(text):
         start = text.rfind("\n", 0, hit.start()) + 1
         end = text.find("\n", hit.end())
-        line = text[start:hit.start()] + " " + text[hit.end():len(text) if end < 0 else end]
-        if near(keys, line):
+        end = len(text) if end < 0 else end
+        others = [m for m in rx.finditer(text, start, end) if m.span() != hit.span()]
+        before = max((m.end() for m in others if m.end() <= hit.start()), default=start)
+        after = min((m.start() for m in others if m.start() >= hit.end()), default=end)
+        own = text[before:hit.start()] + (" " + text[hit.end():end] if after == end else "")
+        if near(keys, own):
             return hit
     return None
