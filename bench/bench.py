@@ -17,7 +17,9 @@ What it measures, on this machine:
   correct, 11 mutants) graded by `grade-batch --all` with 1, 2, 4 and 8 jobs and with
   the default: seconds, and whether every run wrote the same gradebook.
 - failing_cost: each mutant of five assignments graded, and each behaviour it fails
-  timed against the same behaviour of the C reference passing (the steps' seconds).
+  timed against the same behaviour of the C reference passing (the steps' seconds);
+  `--repeat N` grades each program N times, taking turns, and compares medians (a
+  behaviour's seconds include its program's start, which a loaded machine makes noisy).
 - imports: the cost of importing the harness (scapy included) in a fresh interpreter.
 
 Timings belong here, not in the test suite: the numbers depend on the machine and on what
@@ -276,28 +278,43 @@ def _default_jobs() -> int | None:
 FAILING_COST = ("echo_server", "echo_client", "file_server", "op_server", "echo_selectserv")
 
 
-def failing_cost(assignments: tuple[str, ...] = FAILING_COST) -> dict[str, Any]:
-    """For each mutant's failed behaviour: its seconds / the C reference's, same behaviour."""
+def failing_cost(assignments: tuple[str, ...] = FAILING_COST, repeat: int = 1) -> dict[str, Any]:
+    """For each mutant's failed behaviour: its seconds / the C reference's, same behaviour.
+    With `repeat`, every program is graded that many times, the reference and the mutants
+    taking turns (so both see the same load), and each behaviour's median is used."""
     def seconds_of(sub: Path, spec: str, tmp: Path) -> dict[str, tuple[str, float]]:
         js = tmp / "r.json"
         _sockgrade("check", str(sub), spec, "--all", "--json", str(js))
         doc = json.loads(js.read_text())
         return {b["id"]: (b["status"], b.get("seconds") or 0.0) for b in doc["behaviours"]}
 
+    def medians(runs: list[dict[str, tuple[str, float]]]) -> dict[str, tuple[str, float]]:
+        return {bid: (runs[0][bid][0], statistics.median(r[bid][1] for r in runs if bid in r))
+                for bid in runs[0]}
+
     rows: list[dict[str, Any]] = []
+    load = [round(os.getloadavg()[0], 1)]
     with tempfile.TemporaryDirectory(prefix="sockgrade-bench-") as tmp:
         for name in assignments:
             spec = f"specs/{name}.yaml"
-            ref = seconds_of(ROOT / "tests/programs" / name / "correct_c", spec, Path(tmp))
-            for mut in sorted((ROOT / "tests/programs" / name).glob("mut_*")):
-                for bid, (status, secs) in seconds_of(mut, spec, Path(tmp)).items():
+            programs = [ROOT / "tests/programs" / name / "correct_c",
+                        *sorted((ROOT / "tests/programs" / name).glob("mut_*"))]
+            seen: dict[Path, list[dict[str, tuple[str, float]]]] = defaultdict(list)
+            for _ in range(repeat):
+                for prog in programs:
+                    seen[prog].append(seconds_of(prog, spec, Path(tmp)))
+            ref = medians(seen[programs[0]])
+            for mut in programs[1:]:
+                for bid, (status, secs) in medians(seen[mut]).items():
                     if status != "failed" or bid not in ref or ref[bid][0] != "passed":
                         continue
                     rows.append({"mutant": f"{name}/{mut.name}", "behaviour": bid,
                                  "failing_s": round(secs, 3), "passing_s": round(ref[bid][1], 3),
                                  "ratio": round(secs / max(ref[bid][1], 0.001), 2)})
+            load.append(round(os.getloadavg()[0], 1))
     ratios = [r["ratio"] for r in rows]
-    return {"assignments": list(assignments), "rows": rows,
+    return {"assignments": list(assignments), "repeat": repeat, "rows": rows,
+            "load_average_1min": load,
             "median_ratio": round(statistics.median(ratios), 2) if ratios else None,
             "max_ratio": max(ratios) if ratios else None,
             "over_2x": [f"{r['mutant']}.{r['behaviour']}" for r in rows if r["ratio"] > 2]}
@@ -365,12 +382,13 @@ def table(results: dict[str, Any]) -> str:
     if "failing_cost" in results:
         f = results["failing_cost"]
         lines += [f"Failing behaviour cost / passing behaviour cost ({', '.join(f['assignments'])}"
-                  f"; {len(f['rows'])} failed behaviours)",
+                  f"; {len(f['rows'])} failed behaviours; medians of {f.get('repeat', 1)}"
+                  f" gradings; load {f.get('load_average_1min')})",
                   f"  median ratio   {f['median_ratio']:>8}",
                   f"  max ratio      {f['max_ratio']:>8}",
                   *(f"    {r['mutant'] + '.' + r['behaviour']:<58} {r['failing_s']:>6.2f} s /"
                     f" {r['passing_s']:>5.2f} s" for r in sorted(
-                        f["rows"], key=lambda r: -r["ratio"])[:8]), ""]
+                        f["rows"], key=lambda r: -r["ratio"])[:12]), ""]
     if "imports" in results:
         i = results["imports"]
         lines += [f"Import cost (median of {i['runs']}, beyond a bare interpreter's "
@@ -390,6 +408,8 @@ def main() -> int:
                     + ", ".join(BENCHES))
     ap.add_argument("--runs", type=int, default=50, help="behaviours for the overhead")
     ap.add_argument("--students", type=int, default=8, help="class size for the batch")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="failing_cost: grade each program this many times (medians)")
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
     args = ap.parse_args()
     wanted = args.only.split(",")
@@ -404,7 +424,8 @@ def main() -> int:
     steps: dict[str, Callable[[], dict[str, Any]]] = {
         "overhead": lambda: overhead(args.runs), "catalog": catalog,
         "catalog_first_11": lambda: catalog(FIRST_ELEVEN),
-        "batch": lambda: batch(args.students), "class": klass, "failing_cost": failing_cost,
+        "batch": lambda: batch(args.students), "class": klass,
+        "failing_cost": lambda: failing_cost(repeat=args.repeat),
         "imports": lambda: imports(5)}
     for name in wanted:
         print(f"… {name}", file=sys.stderr, flush=True)

@@ -416,6 +416,27 @@ def test_several_rules_report_every_failure() -> None:
 ORDER = {"order": [{"from": "harness", "flags": "F"}, {"from": "program", "flags": "F"}]}
 
 
+def test_a_wait_for_packets_is_decided_once_no_later_packet_can_change_the_failure() -> None:
+    """`expect_packets` stops waiting once `decided`: frames only grow, so a forbidden
+    packet captured fails the same however long it waits; a wanted packet still missing
+    might yet come."""
+    none_rst = packets_step({"none": {"flags": "R"}})
+    reset = HANDSHAKE + RESET_BY_PROGRAM
+    assert packets.decided(none_rst, reset, HARNESS_PORT)
+    assert packets.decided(none_rst, HANDSHAKE, HARNESS_PORT)  # holds (settle watches on)
+    some_fin = packets_step({"some": {"from": "program", "flags": "F"}})
+    assert not packets.decided(some_fin, HANDSHAKE, HARNESS_PORT)  # the FIN may come
+    assert packets.decided(some_fin, HANDSHAKE + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT)
+    # one rule failed for good, another still waiting for its packet: not decided
+    both = packets_step({"some": {"from": "program", "flags": "F"}}, {"none": {"flags": "R"}})
+    assert not packets.decided(both, reset, HARNESS_PORT)
+    assert packets.decided(both, HANDSHAKE + CLOSE_BY_HARNESS_FIRST + RESET_BY_PROGRAM,
+                           HARNESS_PORT)
+    ordered = packets_step(ORDER, {"none": {"flags": "R"}})
+    assert not packets.decided(ordered, reset, HARNESS_PORT)  # its FINs may still come
+    assert packets.decided(ordered, reset + CLOSE_BY_HARNESS_FIRST, HARNESS_PORT)
+
+
 def test_order_passes_when_packets_come_in_order() -> None:
     check = packets.packets(12, packets_step(ORDER), HANDSHAKE + CLOSE_BY_HARNESS_FIRST,
                             HARNESS_PORT)

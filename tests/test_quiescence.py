@@ -11,6 +11,7 @@ Two kinds of tests:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import sys
@@ -22,7 +23,7 @@ import pytest
 
 from harness.judge import quiescence as q
 from harness.run import quiet
-from harness.run.peers import _drop_data
+from harness.run.peers import Conn, _drop_data
 from harness.sandbox import procs, syscalls
 from harness.sandbox.procwatch import FdInfo, ProcSample, SockQueue, TaskSample
 from harness.sandbox.walls import NO_WALLS
@@ -106,6 +107,31 @@ def test_bytes_in_flight_are_not_quiet() -> None:
     stranger = SockQueue("tcp", 99, 22, 50000, 1, 64, 0)  # not the run's
     assert q.judge(sample(task(), queues=(stranger,))).quiet
     assert not q.judge(sample(task(), busy=("c1: something arrived, not yet read",))).quiet
+
+
+def test_a_fin_the_harness_has_read_has_arrived() -> None:
+    """The program answered and closed; the harness has read the answer and the FIN,
+    and its kernel delays the FIN's ACK (some 40 ms): the FIN still counts in the
+    program's send queue, yet all it sent has arrived. Only the connection whose FIN
+    the harness read counts so, by its whole 4-tuple."""
+    closed = SockQueue("tcp", 0, 9190, 40000, 4, 1, 0, "0100007F:23E6", "0100007F:9C40")
+    harness = SockQueue("tcp", 55, 40000, 9190, 8, 0, 0, "0100007F:9C40", "0100007F:23E6")
+    base = sample(task(), queues=(closed, harness))
+    assert "not yet delivered" in q.judge(base).why  # the FIN not read by the harness
+    assert q.judge(dataclasses.replace(base, finished=frozenset({55}))).quiet
+    # the FIN read on another connection of the harness: this one's may still be coming
+    assert not q.judge(dataclasses.replace(base, finished=frozenset({56}))).quiet
+    # the same ports, another address: another connection
+    other = dataclasses.replace(closed, remote="0200007F:9C40")
+    assert not q.judge(dataclasses.replace(base, queues=(other, harness),
+                                           finished=frozenset({55}))).quiet
+    # the harness's own end not listed (or its addresses unknown): not matched
+    assert not q.judge(dataclasses.replace(base, queues=(closed,),
+                                           finished=frozenset({55}))).quiet
+    blank = dataclasses.replace(closed, local="", remote="")
+    assert not q.judge(dataclasses.replace(
+        base, queues=(blank, dataclasses.replace(harness, local="", remote="")),
+        finished=frozenset({55}))).quiet
 
 
 def test_quiescence_needs_two_alike_samples_apart() -> None:
@@ -271,6 +297,64 @@ def test_bytes_not_yet_acknowledged_are_in_flight(tmp_path: Path) -> None:
         finally:
             peer.close()
             prog.close()
+
+
+@live
+def test_the_harness_knows_which_fins_it_has_read(tmp_path: Path) -> None:
+    """The rule above on real /proc rows: the program's end of a connection whose FIN
+    the harness read is found by its 4-tuple; a connection not at its end is not."""
+    with socket.socket() as lst:
+        lst.bind(("127.0.0.1", 0))
+        lst.listen()
+        port = lst.getsockname()[1]
+        code = (f"import socket, sys; a = socket.create_connection(('127.0.0.1', {port})); "
+                f"b = socket.create_connection(('127.0.0.1', {port})); a.sendall(b'x' * 100);"
+                f" a.close(); print('ready'); sys.stdin.read()")
+        prog = _start(tmp_path, code)
+        conns = {}
+        for name in ("a", "b"):
+            sock, addr = lst.accept()
+            conns[name] = Conn(name, sock, Transcript(), addr[1])
+        assert procs.wait_for(lambda: any(c.eof for c in conns.values()), 10)
+        ended = next(c for c in conns.values() if c.eof)
+        still = next(c for c in conns.values() if c is not ended)
+        ctx = SimpleNamespace(conns=conns, started=[prog], walls=NO_WALLS, slow=1.0,
+                              quiescence=True, marks=[])
+        try:
+            assert ended.fin and bytes(ended.received) == b"x" * 100
+            assert quiet.finished(ctx) == {os.fstat(ended.sock.fileno()).st_ino}
+            s = quiet.sample(ctx, 0.03)
+            arrived = q._arrived(s)
+
+            def program_end(c: Conn) -> list[SockQueue]:
+                return [r for r in s.queues
+                        if (r.local_port, r.remote_port) == (c.remote_port, c.local_port)]
+
+            assert program_end(ended) and program_end(still)
+            assert all((r.proto, r.local, r.remote) in arrived for r in program_end(ended))
+            assert not any((r.proto, r.local, r.remote) in arrived for r in program_end(still))
+            ended.close()  # the harness's end gone: nothing to answer the FIN
+            assert quiet.finished(ctx) == frozenset()
+        finally:
+            for c in conns.values():
+                c.close()
+            prog.close()
+
+
+@live
+def test_a_program_that_ended_is_quiet_before_it_is_reaped(tmp_path: Path) -> None:
+    """Its terminal gave the harness's reader EIO, not output: nothing of it is left
+    "being stored" (it was, and every later wait ran to its time-out)."""
+    prog = _start(tmp_path, "import sys; print('ready'); sys.stdin.readline()")
+    ctx = SimpleNamespace(conns={}, started=[prog], walls=NO_WALLS, slow=1.0,
+                          quiescence=True, marks=[])
+    try:
+        prog.sendline("go")
+        assert prog.drained.wait(10)
+        assert prog.status is None  # not reaped yet: to the harness it is still running
+        assert quiet.wait(ctx, lambda: False, 1.5) == "no program is running any more"
+    finally:
+        prog.close()
 
 
 def test_data_arrived_but_not_read_by_the_harness_is_busy() -> None:

@@ -3,7 +3,9 @@
 Rules this module keeps:
 - Pure, like the rest of `judge`: frames and a count of missed packets in, a Check out.
 - The runner waits with `packet_failures`, the predicate the verdict uses, so waiting and
-  judging can never disagree.
+  judging can never disagree; and it stops waiting once `decided`: the captured frames
+  only grow, so a forbidden packet captured, a wanted one, or an order seen stays so, and
+  a rule that failed that way fails the same (with the same words) however long it waits.
 - A capture that missed packets (`missed` > 0) holds a subsequence of what was sent. Only
   what that subsequence proves is a verdict: a forbidden packet that was captured is a
   failure, a wanted packet (or order) that was captured is a pass. Anything else, above
@@ -94,6 +96,14 @@ def packet_failures(args: ExpectPackets, frames: Sequence[Frame], harness_port: 
         if why:
             out.append(why)
     return out
+
+
+def decided(args: ExpectPackets, frames: Sequence[Frame], harness_port: int) -> bool:
+    """Whether more frames can no longer change any rule's failure: each rule holds, or
+    is a `none` rule whose forbidden packet has been captured (a missing `some` or
+    `order` packet may still come)."""
+    return all(not rule_failure(r.some, r.none, r.order, frames, harness_port)
+               or r.none is not None for r in args.rules)
 
 
 def packets(line: int, args: ExpectPackets, frames: Sequence[Frame], harness_port: int,

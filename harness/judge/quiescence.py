@@ -44,6 +44,9 @@ class Sample:
     # by thread: a time before which it cannot have entered its current call (it ran
     # after it); a timed wait counts as none only when known to end after `until`
     since: dict[int, float] = dataclasses.field(default_factory=dict)
+    # inodes of the harness's TCP sockets that have read the program's FIN: whatever the
+    # program's end of such a connection has not seen acknowledged has arrived anyway
+    finished: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -135,11 +138,22 @@ def judge(sample: Sample) -> Verdict:
             key.append((task.pid, task.tid, task.state, task.syscall, task.runs))
     ports = set(sample.harness_ports) | {q.local_port for q in sample.queues
                                          if q.inode in sockets}
+    arrived = _arrived(sample)
     for q in sample.queues:
         ours = q.inode in sockets or q.inode == 0 and bool({q.local_port, q.remote_port} & ports)
-        if ours and q.tx and not (q.proto == "tcp" and q.state == _LISTEN):
+        if (ours and q.tx and not (q.proto == "tcp" and q.state == _LISTEN)
+                and (q.proto, q.local, q.remote) not in arrived):
             return Verdict(False, f"{q.tx} bytes from port {q.local_port} not yet delivered")
     return Verdict(True, waits=tuple(waits), key=tuple(key))
+
+
+def _arrived(sample: Sample) -> set[tuple[str, str, str]]:
+    """The program's ends of the connections whose FIN the harness has read, by (proto,
+    local, remote): TCP delivers in order, so all they sent has arrived, and what they
+    count as unacknowledged (the FIN itself, while the harness's kernel delays its ACK)
+    is only the harness's kernel's to answer. Matched by the whole 4-tuple."""
+    return {(q.proto, q.remote, q.local) for q in sample.queues
+            if q.proto == "tcp" and q.inode in sample.finished and q.local and q.remote}
 
 
 def settled(first: Sample, last: Sample, settle: float) -> Verdict | None:

@@ -231,7 +231,8 @@ class NetworkSteps(RunContext):
             return [f for f in self.capture.frames()
                     if f.proto == conn.proto and {f.sport, f.dport} == ports]
 
-        procs.wait_for(lambda: not packets.packet_failures(a, frames(), conn.local_port),
+        # until every rule holds, or fails in a way no later packet can change
+        procs.wait_for(lambda: packets.decided(a, frames(), conn.local_port),
                        self.within(a.within))
         if a.settle and any(r.none is not None for r in a.rules):
             # a negative rule holds only if the forbidden packet does not come late

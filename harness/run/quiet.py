@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import select
 import struct
 import termios
@@ -132,7 +133,17 @@ def sample(ctx: RunContext, settle: float, until: float | None = None) -> quiesc
     _remember(ctx, now, {t.tid: t.runs for t in tasks})
     return quiescence.Sample(now, _ARCH, tuple(procs), queues, ports,
                              harness_busy(ctx, time.monotonic(), settle), until=until,
-                             since=since)
+                             since=since, finished=finished(ctx))
+
+
+def finished(ctx: RunContext) -> frozenset[int]:
+    """Inodes of the harness's open TCP sockets that have read the program's FIN."""
+    out = set()
+    for conn in ctx.conns.values():
+        if conn.fin and not conn.closed:
+            with contextlib.suppress(OSError, ValueError):
+                out.add(os.fstat(conn.sock.fileno()).st_ino)
+    return frozenset(out)
 
 
 def _any_alarm(ctx: RunContext) -> bool | None:

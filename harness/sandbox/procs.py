@@ -185,8 +185,12 @@ class Program:
                 self.reading_output = True
                 chunk = os.read(fd, 65536)
             except (OSError, ValueError):
-                return  # EIO: every writer of the pty is gone; EBADF: closed by cleanup
+                # EIO: every writer of the pty is gone; EBADF: closed by cleanup. Nothing
+                # is in hand (left set, every later wait saw output "being stored")
+                self.reading_output = False
+                return
             if not chunk:
+                self.reading_output = False
                 return
             chunk = chunk.replace(b"\r\n", b"\n")  # the pty's ONLCR, not the program's
             with self._lock:

@@ -82,6 +82,8 @@ class SockQueue:
     state: int
     tx: int
     rx: int
+    local: str = ""  # the address and port as /proc lists them ("0100007F:23E6")
+    remote: str = ""
 
 
 def run_pids(cgroup_procs: Iterable[str], roots: Iterable[int]) -> set[int] | None:
@@ -286,7 +288,8 @@ def socket_queues() -> tuple[SockQueue, ...]:
             tx, rx = (int(x, 16) for x in cols[4].split(":"))
             out.append(SockQueue(proto.rstrip("6"), int(cols[9]),
                                  int(cols[1].rsplit(":", 1)[1], 16),
-                                 int(cols[2].rsplit(":", 1)[1], 16), int(cols[3], 16), tx, rx))
+                                 int(cols[2].rsplit(":", 1)[1], 16), int(cols[3], 16), tx, rx,
+                                 cols[1], cols[2]))
     return tuple(out)
 
 
