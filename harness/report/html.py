@@ -127,6 +127,8 @@ def _failed_check(o: Outcome) -> list[str]:
     out = ['<div class="check">', "<h3>" + _esc(_("Failed check: {what}").format(
         what=check.description)) + "</h3>",
            f'<p class="mono">{_esc(o.spec)}:{check.line} ({_esc(check.step)})</p>', "<dl>"]
+    if check.diagnosis:  # what the programs were doing, first
+        out += [f"<dt>{_('seen')}</dt>", f"<dd>{_pre(check.diagnosis)}</dd>"]
     if check.expected and check.expected != check.description:
         out += [f"<dt>{_('expected')}</dt>", f"<dd>{_pre(check.expected)}</dd>"]
     out += [f"<dt>{_('actual')}</dt>", f"<dd>{_pre(check.actual)}</dd>", "</dl>"]

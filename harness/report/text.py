@@ -107,6 +107,8 @@ def render_failure(o: Outcome) -> str:
     check = o.failed_check()
     if check is not None:
         lines.append(f"  {o.spec}:{check.line}: {check.description}")
+        for i, row in enumerate(safe(check.diagnosis).splitlines()):  # what it was doing
+            lines.append((_("    seen:     ") if i == 0 else "              ") + row)
         if check.expected and check.expected != check.description:
             lines.append(_("    expected: ") + safe(check.expected))
         for i, row in enumerate(safe(check.actual).splitlines() or [""]):
