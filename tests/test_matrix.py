@@ -40,7 +40,7 @@ def test_matrix(tmp_path: Path, assignment: str, variant: str, spec: str, progra
         assert expect["intended"] in must_fail
         failed = graded.behaviour(expect["intended"])
         check = next(c for c in failed["checks"] if not c["passed"])
-        words = f"{check['diagnosis']} {check['actual']} {check['hint']}"
+        words = f"{check['diagnosis']} {check['actual']} {check['hint']} {failed['warnings']}"
         for phrase in expect["says"]:
             assert phrase in words, f"{phrase!r} not in the failure message: {words}"
         for phrase in expect.get("never_says", []):  # a hint what was seen contradicts

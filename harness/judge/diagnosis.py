@@ -116,8 +116,8 @@ def diagnose(seen: Seen) -> Diagnosis:
         facts += _facts(proc, who or _("a child process"), said, by_fd, rows, conns, seen,
                         situations)
     for text, n in children.items():
-        who = _("a child process") if n == 1 else _("{n} child processes").format(n=n)
-        states.append(f"{who} {text}")
+        who = _("a child process") if n == 1 else _("each of {n} child processes").format(n=n)
+        states.append(_("{who} {what}").format(who=who, what=text))
     for e in seen.ended:
         situations.add("killed" if e.killed else "exited")
         how = (_("{name} was {how}") if e.killed else _("{name} {how}")).format(
@@ -144,15 +144,15 @@ def _joined(items: Sequence[str]) -> str:
 def _grouped(who: str, said: Sequence[_Clause], threads: int) -> list[str]:
     """'echo_server is blocked in ...', or per group of alike threads."""
     if threads == 1 and said:
-        return [f"{who} {said[0].text}"]
+        return [_("{who} {what}").format(who=who, what=said[0].text)]
     groups: dict[str, int] = {}
     for c in said:
         groups[c.text] = groups.get(c.text, 0) + 1
     out = []
     for text, n in groups.items():
-        lead = (_("{n} threads of {name}").format(n=n, name=who) if n > 1
+        lead = (_("each of {n} threads of {name}").format(n=n, name=who) if n > 1
                 else _("a thread of {name}").format(name=who))
-        out.append(f"{lead} {text}")
+        out.append(_("{who} {what}").format(who=lead, what=text))
     return out
 
 

@@ -154,6 +154,8 @@ def _section(i: int, o: Outcome) -> list[str]:
                 "</section>"]
         return out
     out += _failed_check(o)
+    if o.warnings:  # gcc -Wall often points at the very bug
+        out += [f"<h3>{_esc(_('The compiler warned:'))}</h3>", _pre(o.warnings)]
     passed = [c for c in o.checks if c.passed and not c.skipped]
     if passed:
         out.append("<p>" + _esc(_("Passed before that: {n} check(s).").format(n=len(passed)))

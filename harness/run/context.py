@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.i18n import _
-from harness.judge import diagnosis, quiescence
+from harness.judge import diagnosis, quiescence, stream
 from harness.run import diagnose, quiet
 from harness.run.loopback import Loopback
 from harness.run.peers import Conn, Listener
@@ -109,7 +109,9 @@ class RunContext:
             else (self.sub(self.behaviour.hint), self.behaviour.hint_for,
                   self.behaviour.hint_not_for) if self.behaviour is not None
             else (c.hint, (), ()))
-        if hint and not diagnosis.hint_fits(seen, hint_for, hint_not_for):
+        if c.step == "start" and c.expected == stream.builds():
+            hint = ""  # no program ran: no hint about what it does can fit
+        elif hint and not diagnosis.hint_fits(seen, hint_for, hint_not_for):
             self.transcript.add("harness", "hint withheld", note=_(
                 "the spec's hint does not fit what the program was seen doing"))
             hint = ""

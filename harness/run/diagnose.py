@@ -36,6 +36,8 @@ def _ns(runs: str) -> int | None:
 
 def _cpu(ctx: RunContext, now: float, runs: dict[int, str],
          pids: list[int]) -> dict[int, tuple[float, float]]:
+    if not runs:
+        return {}
     old = [(t, m) for t, m in ctx.marks if now - t >= SPAN]
     if old:
         far = [x for x in old if now - x[0] >= LONG]

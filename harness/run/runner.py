@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.i18n import _
+from harness.judge import buildlog
 from harness.run import loopback, sockstate
 from harness.run.actions import Actions, BehaviourFailed
 from harness.run.outcome import Outcome
@@ -224,6 +225,8 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
         notes=tuple(notes), error=error,
         names=actions.port_names() if actions is not None else {},
         outputs=outputs, ended_at=ended_at,
+        warnings="" if status == "passed" else buildlog.warnings(
+            {n: b.log for n, b in config.builds.items() if isinstance(b, Built)}),
     )
 
 
