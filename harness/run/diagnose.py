@@ -16,14 +16,20 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from harness.judge import diagnosis
 from harness.run import quiet
 from harness.sandbox import procwatch
+from harness.sandbox.procs import Program
+from harness.transcript import Transcript
 
-if TYPE_CHECKING:
-    from harness.run.context import RunContext
+
+class RunContext(quiet.RunContext, Protocol):
+    """What this module reads of a run (run.context.RunContext has it)."""
+
+    programs: dict[str, Program]  # by instance name, the latest
+    transcript: Transcript
 
 SPAN = 0.3  # seconds: the shortest CPU measurement
 LONG = 2.0  # seconds: a mark this old measures best (the whole wait, not its start)
