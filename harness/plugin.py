@@ -35,6 +35,7 @@ from harness.spec.model import Behaviour, Spec, SpecError, Step, load_spec
 
 SETTINGS = pytest.StashKey[options.Settings]()
 BUILDS = pytest.StashKey["BuildCache"]()
+LOGS_SHOWN = pytest.StashKey[set[str]]()  # build failures shown in full (once per process)
 META = "sockgrade_meta"
 _PACKAGE = Path(__file__).resolve().parent
 # the harness, kept from students: its checkout when run from one, else the package
@@ -230,7 +231,8 @@ class BehaviourItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> Any:
         if isinstance(excinfo.value, BehaviourFailure):
-            return text_report.render_failure(excinfo.value.outcome)
+            return text_report.render_failure(excinfo.value.outcome,
+                                              self.config.stash.setdefault(LOGS_SHOWN, set()))
         # the grader's own failure (e.g. pytest-timeout): its traceback is the staff's
         # (the JSON's `error`, stderr); the student reads one line, never the traceback
         detail = str(excinfo.getrepr(style="short")).splitlines()[-30:]

@@ -82,6 +82,8 @@ class Check:
     # `passed` is False, yet it is the grader's shortfall, never the student's failure
     unjudged: str = ""
     optional: bool = False  # the spec lets it be skipped where it cannot be made
+    # what the programs were doing when it failed (judge.diagnosis), shown first
+    diagnosis: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -89,7 +91,7 @@ class Check:
             "passed": self.passed, "expected": self.expected, "actual": self.actual,
             "hint": self.hint, "skipped": self.skipped, "points": self.points,
             "unjudged": self.unjudged,
-            "optional": self.optional,
+            "optional": self.optional, "diagnosis": self.diagnosis,
         }
 
 

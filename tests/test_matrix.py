@@ -76,9 +76,11 @@ def _graded_as_the_table(tmp_path: Path, variant: str, spec: str, programs: str,
         assert expect["intended"] in must_fail
         failed = graded.behaviour(expect["intended"])
         check = next(c for c in failed["checks"] if not c["passed"])
-        words = f"{check['actual']} {check['hint']}"
+        words = f"{check['diagnosis']} {check['actual']} {check['hint']} {failed['warnings']}"
         for phrase in expect["says"]:
             assert phrase in words, f"{phrase!r} not in the failure message: {words}"
+        for phrase in expect.get("never_says", []):  # a hint what was seen contradicts
+            assert phrase not in words, f"{phrase!r} in the failure message: {words}"
         assert f"{expect['intended']}" in graded.out  # the report names the behaviour
     return graded
 

@@ -982,6 +982,28 @@ def test_repeat_counts_from_1_and_behaviour_hint(tmp_path: Path) -> None:
               steps:
                 - send: {conn: c, line: "message {i}"}
                 - expect_echo: {conn: c, within: 0.5, hint: STEP HINT}
+      - id: hint_not_for_what_was_seen
+        title: a hint for a server blocked on its client, shown to one back in accept()
+        hint: BEHAVIOUR HINT
+        hint_for: [waiting_connection, waiting_select]
+        steps:
+          - start: once
+          - connect: c
+          - repeat:
+              times: 2
+              steps:
+                - send: {conn: c, line: "message {i}"}
+                - expect_echo: {conn: c, within: 0.5}
+      - id: hint_for_what_was_seen
+        title: the step's hints, one for what was seen, one not
+        steps:
+          - start: once
+          - connect: c
+          - send: {conn: c, line: "message 1"}
+          - expect_echo: {conn: c, within: 0.5, hint: NOT SHOWN, hint_not_for: [unread]}
+          - send: {conn: c, line: "message 2"}
+          - expect_echo: {conn: c, within: 0.5, hint: SHOWN, hint_for: [waiting_accept],
+                          hint_not_for: [spinning, unflushed]}
     """
     logger = TCP_SERVER + """\
 while True:
@@ -1015,6 +1037,12 @@ while True:
     assert "BEHAVIOUR HINT" in graded.out  # shown to the student
 
     assert failure(graded, "step_hint_wins", "expect_echo")["hint"] == "STEP HINT"
+    # what the program was doing, said first; a hint it contradicts is withheld
+    assert bad["diagnosis"].startswith("once is blocked in accept() on descriptor ")
+    assert bad["diagnosis"].endswith(", its listening socket (port 9190)")
+    assert failure(graded, "hint_not_for_what_was_seen", "expect_echo")["hint"] == ""
+    assert failure(graded, "hint_for_what_was_seen", "expect_echo")["hint"] == "SHOWN"
+    assert "NOT SHOWN" not in graded.out
 
 
 # ---- values checked when the spec is read ---------------------------------------------

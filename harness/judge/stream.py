@@ -348,6 +348,11 @@ def file(line: int, args: StepArgs, path: str, content: bytes | None,
     return _ok(line, "expect_file", desc)
 
 
+def builds() -> str:
+    """The `expected` of a build failure (reports show its compiler log once)."""
+    return _("a program that builds")
+
+
 def simple(line: int, step: str, description: str, failure: str, args: StepArgs | None,
            expected: str = "") -> Check:
     """A check whose only evidence is '' (it worked) or what went wrong."""

@@ -86,6 +86,8 @@ def workflow_commands(outcomes: Sequence[Outcome]) -> list[str]:
         if o.status != "failed" or o.visibility == "hidden" or check is None:
             continue
         message = f"{check.description}: {check.actual}"
+        if check.diagnosis:  # what the programs were doing, first
+            message = f"{check.description}: {check.diagnosis} — {check.actual}"
         if check.hint:
             message += _(" (hint: {hint})").format(hint=check.hint)
         props = (f"file={escape_property(o.spec)},line={check.line},"

@@ -30,13 +30,15 @@ def results(outcomes: Sequence[Outcome], execution_time: float,
                errors: Sequence[str] = ()) -> dict[str, Any]:
     """results.json as Gradescope's autograder specification describes it."""
     tests = []
+    logs_shown: set[str] = set()  # a compile error in full in the first test only
     for n, o in enumerate(outcomes, 1):
         error = o.status == "error"
         if error:
             output = f"{REGRADE}\n{student_text(o)}"
         else:
             shown = dataclasses.replace(o, pcap=None)
-            output = render_failure(shown) if o.status != "passed" else student_text(o)
+            output = (render_failure(shown, logs_shown) if o.status != "passed"
+                      else student_text(o))
         tests.append({
             "name": f"{o.assignment}: {o.title}" + (f" ({REGRADE})" if error else "") + (
                 _(" (not gradable here)") if o.status == "ungradable" else ""),

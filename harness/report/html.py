@@ -128,6 +128,8 @@ def _failed_check(o: Outcome) -> list[str]:
     out = ['<div class="check">', "<h3>" + _esc(_("Failed check: {what}").format(
         what=check.description)) + "</h3>",
            f'<p class="mono">{_esc(o.spec)}:{check.line} ({_esc(check.step)})</p>', "<dl>"]
+    if check.diagnosis:  # what the programs were doing, first
+        out += [f"<dt>{_('seen')}</dt>", f"<dd>{_pre(check.diagnosis)}</dd>"]
     if check.expected and check.expected != check.description:
         out += [f"<dt>{_('expected')}</dt>", f"<dd>{_pre(check.expected)}</dd>"]
     out += [f"<dt>{_('actual')}</dt>", f"<dd>{_pre(check.actual)}</dd>", "</dl>"]
@@ -153,6 +155,8 @@ def _section(i: int, o: Outcome) -> list[str]:
                 "</section>"]
         return out
     out += _failed_check(o)
+    if o.warnings:  # gcc -Wall often points at the very bug
+        out += [f"<h3>{_esc(_('The compiler warned:'))}</h3>", _pre(o.warnings)]
     passed = [c for c in o.checks if c.passed and not c.skipped]
     if passed:
         out.append("<p>" + _esc(_("Passed before that: {n} check(s).").format(n=len(passed)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.i18n import _
+from harness.judge.stream import builds
 from harness.report.ladder import columns, ladder_text
 from harness.run.outcome import Outcome
 from harness.textutil import preview, safe
@@ -136,7 +137,9 @@ def not_gradable_text(o: Outcome, details: bool = True) -> str:
                                                        why="; ".join(reasons))
 
 
-def render_failure(o: Outcome) -> str:
+def render_failure(o: Outcome, logs_shown: set[str] | None = None) -> str:
+    """One behaviour's failure. `logs_shown`: build failures already shown in full (by
+    this report, for an earlier behaviour): said again in one line."""
     lines = [f"{o.assignment} › {o.behaviour}: {o.title}  ({o.score:g}/{o.max_score:g})"]
     if o.status == "ungradable":
         lines.append("  " + safe(not_gradable_text(o)))
@@ -145,12 +148,23 @@ def render_failure(o: Outcome) -> str:
     check = o.failed_check()
     if check is not None:
         lines.append(f"  {o.spec}:{check.line}: {check.description}")
+        for i, row in enumerate(safe(check.diagnosis).splitlines()):  # what it was doing
+            lines.append((_("    seen:     ") if i == 0 else "              ") + row)
         if check.expected and check.expected != check.description:
             lines.append(_("    expected: ") + safe(check.expected))
-        for i, row in enumerate(safe(check.actual).splitlines() or [""]):
+        actual = check.actual
+        if logs_shown is not None and check.step == "start" and check.expected == builds():
+            if actual in logs_shown:  # a compile error is shown once, not per behaviour
+                actual = actual.split("\n", 1)[0] + _(" (the compiler's message is shown "
+                                                      "with the first behaviour that needs it)")
+            logs_shown.add(check.actual)
+        for i, row in enumerate(safe(actual).splitlines() or [""]):
             lines.append((_("    actual:   ") if i == 0 else "              ") + row)
         if check.hint:
             lines.append(_("    hint:     ") + safe(check.hint))
+    if o.warnings:  # gcc -Wall often points at the very bug
+        lines.append(_("  The compiler warned:"))
+        lines += ["    " + x for x in safe(o.warnings).splitlines()]
     passed = [c for c in o.checks if c.passed and not c.skipped]
     if passed:
         lines.append(_("  passed before that: {n} check(s)").format(n=len(passed)))

@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from harness.i18n import _
-from harness.judge import quiescence
-from harness.run import quiet
+from harness.judge import diagnosis, quiescence, stream
+from harness.run import diagnose, quiet
 from harness.run.loopback import Loopback
 from harness.run.peers import Conn, Listener
 from harness.run.submission import BuildFailure, Built
 from harness.sandbox import procs
 from harness.sandbox.walls import NO_WALLS, RunWalls
-from harness.spec.model import Spec, Step, substitute
+from harness.spec.model import Behaviour, Spec, Step, substitute
+from harness.spec.stepbase import situation_names
 from harness.transcript import Check, Transcript
 
 
@@ -58,6 +59,7 @@ class RunContext:
         self.roles: dict[str, str] = {}
         self.current: Step | None = None  # the step being run (its points, for check())
         self.quiet_why = ""  # why this step's wait ended before its time-out, if it did
+        self.behaviour: Behaviour | None = None  # its hint is a failed step's fallback
         self.marks: list[tuple[float, dict[int, str]]] = []  # when threads last ran
         for name, fdef in spec.files.items():
             (workdir / name).write_bytes(fdef.content())
@@ -83,6 +85,7 @@ class RunContext:
             # program's sockets refuse, reset or close before its exit can be seen
             if dying or any(conn.reset or conn.eof for conn in self.conns.values()):
                 self._settle_crash()
+            c = self._diagnosed(c)
             ended = [said + printed for how, said, printed in self._ended()
                      if how not in c.actual]
             if ended:
@@ -93,6 +96,27 @@ class RunContext:
             + c.description)
         if not c.passed:
             raise BehaviourFailed(c.description)
+
+    def _diagnosed(self, c: Check) -> Check:
+        """What the programs are doing, said first; the step's hint (or the behaviour's)
+        unless what was seen contradicts it."""
+        seen = diagnose.look(self)
+        for line in seen.details:
+            self.transcript.add("harness", "seen", note=line)
+        args = self.current.args if self.current is not None else None
+        hint, hint_for, hint_not_for = (
+            (c.hint, situation_names(args.hint_for), situation_names(args.hint_not_for))
+            if c.hint and args
+            else (self.sub(self.behaviour.hint), self.behaviour.hint_for,
+                  self.behaviour.hint_not_for) if self.behaviour is not None
+            else (c.hint, (), ()))
+        if c.step == "start" and c.expected == stream.builds():
+            hint = ""  # no program ran: no hint about what it does can fit
+        elif hint and not diagnosis.hint_fits(seen, hint_for, hint_not_for):
+            self.transcript.add("harness", "hint withheld", note=_(
+                "the spec's hint does not fit what the program was seen doing"))
+            hint = ""
+        return dataclasses.replace(c, diagnosis=seen.text, hint=hint)
 
     def await_programs(self, ready: Callable[[], object], seconds: float, then: str,
                        pause: Callable[[float], object] | None = None,

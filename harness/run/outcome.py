@@ -40,6 +40,7 @@ class Outcome:
     names: dict[int, str] = field(default_factory=dict)  # port -> who (for reports)
     outputs: dict[str, str] = field(default_factory=dict)  # program -> what it printed
     ended_at: float = -1.0  # when the steps ended; later packets are the clean-up's
+    warnings: str = ""  # the compiler's warnings, kept for a behaviour that did not pass
 
     def step_frames(self) -> tuple[tuple[Frame, ...], tuple[Frame, ...]]:
         """(packets while the steps ran, packets of the clean-up after them)."""
@@ -90,6 +91,7 @@ class Outcome:
                                   if c.skipped and not c.optional],
             # how long the steps took (the clean-up after them not counted)
             "seconds": round(self.ended_at, 3) if self.ended_at >= 0 else None,
+            "warnings": self.warnings,
         }
 
 

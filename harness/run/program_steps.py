@@ -35,7 +35,8 @@ class ProgramSteps(RunContext):
         desc = _("{program} builds and starts").format(program=a.program)
         if isinstance(built, BuildFailure):
             self.check(verdict.simple(step.line, "start", desc,
-                                    f"{built.message}\n{built.log}".rstrip(), a))
+                                    f"{built.message}\n{built.log}".rstrip(), a,
+                                    verdict.builds()))
             return
         pdef = self.spec.programs[a.program]
         argv = built.argv(self.workdir) + [self.sub(x) for x in (a.args or pdef.default_args())]

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.i18n import _
+from harness.judge import buildlog
 from harness.run import loopback, sockstate
 from harness.run.actions import Actions, BehaviourFailed
 from harness.run.outcome import Outcome
@@ -145,6 +146,7 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
         run_walls, cg, walls_said = _walls(spec, config, workdir)
         actions = Actions(spec, config.builds, workdir, private, port, transcript, capture,
                           config.slow, run_walls, loop, config.quiescence)
+        actions.behaviour = behaviour
         walls.give(workdir, run_walls.layers.uid)  # after the spec's files are written
         with contextlib.suppress(BehaviourFailed):  # the failed check is recorded
             actions.run(behaviour.steps)
@@ -195,14 +197,12 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
         problems += _clean(space, walls_uid, notes)
         shutil.rmtree(private, ignore_errors=True)  # the harness's own files only
 
+    # a failed step's check got the behaviour's hint already, where it fits (context)
     checks: list[Check] = actions.checks if actions is not None else []
     checks = checks + [Check(behaviour.line, "files", _("the working directory"), False,
-                             actual=p) for p in problems]
+                             actual=p, hint=behaviour.hint) for p in problems]
     if not_here:
         checks = [*checks, Check(0, "start", behaviour.title, True, skipped=not_here)]
-    if behaviour.hint:
-        checks = [c if c.passed or c.hint else dataclasses.replace(c, hint=behaviour.hint)
-                  for c in checks]
     lost = next((c for c in checks if c.unjudged), None)
     if lost is not None and not error:  # the grader's shortfall, not the student's
         error = _unjudged_error(lost)
@@ -225,6 +225,8 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
         notes=tuple(notes), error=error,
         names=actions.port_names() if actions is not None else {},
         outputs=outputs, ended_at=ended_at,
+        warnings="" if status == "passed" else buildlog.warnings(
+            {n: b.log for n, b in config.builds.items() if isinstance(b, Built)}),
     )
 
 

@@ -58,6 +58,7 @@ class TaskSample:
     fd: FdInfo | None = None  # what it waits on, for a call on a descriptor
     timeout: float | None = None  # the relative time-out it passed (s), if one was read
     ends_at: float | None = None  # an absolute CLOCK_MONOTONIC time-out (s), if one was read
+    seen: bool = True  # /proc/.../syscall could be read (False: what it does is unknown)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def _task(pid: int, tid: int, table: dict[int, Call]) -> TaskSample:
             and call[2] & syscalls.TIMER_ABSTIME and call[1] == syscalls.CLOCK_MONOTONIC):
         ends_at = _timespec(pid, call[3])  # clock_nanosleep(MONOTONIC, TIMER_ABSTIME, t)
     return TaskSample(pid, tid, state, call, stack, _read(f"{base}/wchan").strip(),
-                      _read(f"{base}/schedstat").strip(), fd, timeout, ends_at)
+                      _read(f"{base}/schedstat").strip(), fd, timeout, ends_at, bool(words))
 
 
 def _timespec(pid: int, address: int, per_second: float = 1e9) -> float | None:
@@ -314,6 +315,46 @@ def epoll_watches(pid: int) -> list[tuple[int, int, int]] | None:
                 out += [(int(m[1]), int(m[2], 16), int(m[3], 16))
                         for m in _TFD.finditer(f.read())]
     return out
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    """One open descriptor of a process, as /proc/PID/fd and fdinfo show it."""
+
+    fd: int
+    kind: str  # socket, pipe, tty, epoll, file, or the link's text
+    inode: int  # sockets and pipes; 0 otherwise
+    nonblocking: bool | None  # O_NONBLOCK (fdinfo's flags); None: could not tell
+
+
+def descriptors(pid: int) -> tuple[Descriptor, ...] | None:
+    """Every descriptor of process `pid`: only link names and fdinfo's flags are read,
+    no file is opened. None if we may not look (another uid without CAP_SYS_PTRACE)."""
+    out = []
+    try:
+        fds = sorted(int(f) for f in os.listdir(f"/proc/{pid}/fd") if f.isdigit())
+    except OSError:
+        return None
+    for fd in fds:
+        try:
+            link = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except PermissionError:
+            return None
+        except OSError:
+            continue  # closed meanwhile
+        inode = 0
+        if link.startswith(("socket:[", "pipe:[")):
+            kind, inode = link.split(":", 1)[0], int(link.split("[", 1)[1].rstrip("]"))
+        elif link.startswith(("/dev/pts/", "/dev/tty", "/dev/console")):
+            kind = "tty"
+        elif link == "anon_inode:[eventpoll]":
+            kind = "epoll"
+        else:
+            kind = "file" if link.startswith("/") else link
+        flags = re.search(r"^flags:\s*([0-7]+)", _read(f"/proc/{pid}/fdinfo/{fd}"), re.M)
+        out.append(Descriptor(fd, kind, inode,
+                              None if flags is None else bool(int(flags[1], 8) & os.O_NONBLOCK)))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

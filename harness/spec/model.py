@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from harness.sandbox.limits import BUILD_DEFAULT, DEFAULT_DISK, BuildLimits, Disk, Limits
 from harness.sandbox.limits import DEFAULT as DEFAULT_LIMITS
-from harness.spec import yamlsource
+from harness.spec import stepbase, yamlsource
 from harness.spec.stepbase import Regex, StepArgs, Text
 from harness.spec.steps import STEPS, Accept, Listen, Repeat
 from harness.spec.yamlsource import Located
@@ -97,6 +97,9 @@ class BehaviourDef(BaseModel):
         "visible behaviours; hidden ones are graded but their details never reach "
         "student-facing output.")
     hint: Text | None = Field(None, description="Shown when a failing step has no hint.")
+    hint_for: list[stepbase.Situation] | None = Field(None, description=stepbase.HINT_FOR)
+    hint_not_for: list[stepbase.Situation] | None = Field(None,
+                                                          description=stepbase.HINT_NOT_FOR)
     steps: list[Any] = Field(min_length=1, description="Each a `- name: arguments` entry.")
 
 
@@ -139,6 +142,8 @@ class Behaviour:
     line: int
     hint: str = ""
     visibility: str = "visible"
+    hint_for: tuple[str, ...] = ()  # the situations its hint is for (stepbase.Situation)
+    hint_not_for: tuple[str, ...] = ()
 
     def partial(self) -> bool:
         """True when some step carries points: then each passed check earns its part."""
@@ -310,7 +315,8 @@ class _Parser:
         return Behaviour(
             bdef.id, bdef.title, bdef.points,
             tuple(s for s in steps if s is not None), self.where.line_of(at), bdef.hint or "",
-            bdef.visibility,
+            bdef.visibility, stepbase.situation_names(bdef.hint_for),
+            stepbase.situation_names(bdef.hint_not_for),
         )
 
 

@@ -12,6 +12,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import difflib
+import enum
 import re
 import signal
 from typing import Annotated, Any, ClassVar
@@ -87,12 +88,35 @@ def _in_language(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_in_language, json_schema_input_type=str | Localized)]
 
 
+# What a program can be found doing when a check fails (judge.diagnosis tells which):
+# a hint names the situations it is for, or those it does not fit.
+SITUATIONS = (
+    "exited", "killed", "stopped", "spinning", "waiting_terminal", "waiting_pipe",
+    "waiting_connection", "waiting_socket", "waiting_accept", "waiting_select",
+    "waiting_child", "waiting_lock", "waiting_ipc", "waiting_signal", "sleeping",
+    "waiting_other", "unread", "unsent", "unaccepted", "unflushed")
+Situation = enum.Enum("Situation", [(s, s) for s in SITUATIONS], type=str)  # type: ignore[misc]
+
+
+def situation_names(given: list[Situation] | None) -> tuple[str, ...]:
+    return tuple(str(s.value) for s in given or ())
+
+
+HINT_FOR = ("The situations this hint is for, as found when the check fails (what the "
+            "program was doing): where the harness could see the program and found none "
+            "of them, the hint is not shown.")
+HINT_NOT_FOR = ("Situations this hint does not fit: when the program is found in one of "
+                "them as the check fails, the hint is not shown.")
+
+
 class StepArgs(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     shorthand: ClassVar[str | None] = None
     hint: Text | None = Field(
         None, description="Shown to the student when this step's check fails."
     )
+    hint_for: list[Situation] | None = Field(None, description=HINT_FOR)
+    hint_not_for: list[Situation] | None = Field(None, description=HINT_NOT_FOR)
     points: float | None = Field(
         None, ge=0, description="Partial credit: points earned when this step's check passes "
         "(the behaviour then scores the sum, at most its own points).")
