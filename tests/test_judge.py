@@ -577,6 +577,14 @@ def test_preview_binary_is_hex_with_size() -> None:
     assert stream.preview(b"bell\x07") == "hex 62 65 6c 6c 07 (5 bytes)"
 
 
+def test_preview_c_string_with_its_nul_is_text() -> None:
+    # a greeting sent with sizeof() carries its '\0': shown as the words it is (real
+    # students' reworded greetings were shown as hex), while mostly-zero data stays hex
+    assert stream.preview(b"Hello~ I am Kim ~!\x00") == "'Hello~ I am Kim ~!\\x00'"
+    assert stream.preview(b"Hi\x00there\x00") == "'Hi\\x00there\\x00'"
+    assert stream.preview(b"F\x00\x00\x00") == "hex 46 00 00 00 (4 bytes)"
+
+
 def test_preview_truncates_long_text() -> None:
     text = stream.preview(b"a" * 100)
     assert text == "'" + "a" * 60 + "' … (100 bytes)"
