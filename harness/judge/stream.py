@@ -296,11 +296,16 @@ def sockets(line: int, args: StepArgs, port: int, state: str, present: bool,
 
 
 def file(line: int, args: StepArgs, path: str, content: bytes | None,
-         want: bytes | None, size: int | None, pattern: str | None = None) -> Check:
+         want: bytes | None, size: int | None, pattern: str | None = None,
+         made: Sequence[str] = ()) -> Check:
+    """`made`: the files the programs made in their directory (when `path` is missing)."""
     desc = _("the file {path}").format(path=path)
     if content is None:
-        return _fail(line, "expect_file", desc, _("the file exists"),
-                     _("there is no such file"), args)
+        missing = _("there is no such file")
+        if made:
+            shown = ", ".join(made[:5]) + (", …" if len(made) > 5 else "")
+            missing += _(" (the program made {names}: is the name right?)").format(names=shown)
+        return _fail(line, "expect_file", desc, _("the file exists"), missing, args)
     if pattern is not None:
         if re.search(pattern, content.decode("utf-8", "surrogateescape")):
             return _ok(line, "expect_file", desc)
