@@ -1,5 +1,5 @@
-/* thread2.c with the thread's message in the student's own words ("Hi, I am thread"), as
-   a real student's repository has it */
+/* thread2.c with the thread's message in the student's own words ("Hi, I am thread") and a
+   typo in "running" ("runnint thread"), as real students' repositories have them */
 /* thread2.c -- the textbook's code (ch. 18) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +40,7 @@ void* thread_main(void *arg)
 
 	for(i=0; i<cnt; i++)
 	{
-		sleep(1);  puts("running thread");
+		sleep(1);  puts("runnint thread");  /* sic: a real student's typo */
 	}
 	return (void*)msg;
 }
