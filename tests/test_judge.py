@@ -234,6 +234,18 @@ def test_output_not_matched_while_running_hints_at_stdout_buffering() -> None:
                   "fflush(stdout)")
 
 
+def test_output_not_matched_after_exit_shows_its_last_words_on_stderr() -> None:
+    # a real gethostbyname with a hard-coded name printed nothing on stdout and its
+    # error_handling() message on stderr: "printed (nothing)" alone hid the cause
+    got = Output("server", "stdout", None, b"", "exited with code 1", 0.1,
+                 stderr=b"gethostbyname... error\n")
+    check = stream.output(4, OUT_ARGS, "listening", False, got)
+    assert_failed(check, "(nothing); the program exited with code 1; "
+                  "on stderr: 'gethostbyname... error'")
+    still = Output("server", "stdout", None, b"", None, 3.0, stderr=b"warming up\n")
+    assert "stderr" not in stream.output(4, OUT_ARGS, "listening", False, still).actual
+
+
 def test_output_not_matched_after_exit_says_how_it_ended_without_buffer_hint() -> None:
     check = stream.output(4, OUT_ARGS, "listening", False,
                          out(None, b"usage: server <port>\n", exit="exited with code 1"))

@@ -172,6 +172,7 @@ class Output:
     exit: str | None  # how the program ended, if it did
     seconds: float
     killed: bool = False  # it ended by a signal ("was killed by ...")
+    stderr: bytes = b""  # the end of what it wrote on stderr, when stdout was searched
 
 
 def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output,
@@ -192,6 +193,8 @@ def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output,
         how=got.exit) if got.exit else "")
     actual = _("after {s} s it had printed {text}{ended}").format(
         s=f"{got.seconds:g}", text=preview(got.seen, 200), ended=ended)
+    if got.exit and got.stderr.strip():  # its last words, often the very cause
+        actual += _("; on stderr: {text}").format(text=preview(got.stderr.strip()[-200:], 200))
     if not got.exit and got.stream == "stdout":
         actual += _(". If your program prints without a newline, the text may still sit in "
                     "the stdout buffer: end the line with \\n or call fflush(stdout)")
