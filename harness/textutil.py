@@ -30,7 +30,11 @@ def preview(data: bytes, limit: int = 60, total: int | None = None) -> str:
     head = data[:limit]
     try:
         text = head.decode("utf-8")
-        if all(ch.isprintable() or ch in "\n\t\r" for ch in text):
+        # a C string's NUL ('\0' after each message, as sizeof() sends it) keeps text
+        # text; binary data with a few printable bytes among zeros stays hex
+        nuls = text.count("\0")
+        if all(ch.isprintable() or ch in "\n\t\r\0" for ch in text) and (
+                len(text) - nuls >= 3 * nuls):
             more = _(" … ({n} bytes)").format(n=size) if size > len(head) else ""
             return repr(text) + more
     except UnicodeDecodeError:

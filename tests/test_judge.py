@@ -272,6 +272,18 @@ def test_an_excerpt_after_an_earlier_match_says_so_in_korean() -> None:
     assert "earlier step" not in check.actual
 
 
+def test_output_not_matched_after_exit_shows_its_last_words_on_stderr() -> None:
+    # a real gethostbyname with a hard-coded name printed nothing on stdout and its
+    # error_handling() message on stderr: "printed (nothing)" alone hid the cause
+    got = Output("server", "stdout", None, b"", "exited with code 1", 0.1,
+                 stderr=b"gethostbyname... error\n")
+    check = stream.output(4, OUT_ARGS, "listening", False, got)
+    assert_failed(check, "(nothing); the program exited with code 1; "
+                  "on stderr: 'gethostbyname... error'")
+    still = Output("server", "stdout", None, b"", None, 3.0, stderr=b"warming up\n")
+    assert "stderr" not in stream.output(4, OUT_ARGS, "listening", False, still).actual
+
+
 def test_output_not_matched_after_exit_says_how_it_ended_without_buffer_hint() -> None:
     check = stream.output(4, OUT_ARGS, "listening", False,
                          out(None, b"usage: server <port>\n", exit="exited with code 1"))
@@ -634,6 +646,14 @@ def test_preview_text() -> None:
 def test_preview_binary_is_hex_with_size() -> None:
     assert stream.preview(b"\x00\x01\xff") == "hex 00 01 ff (3 bytes)"
     assert stream.preview(b"bell\x07") == "hex 62 65 6c 6c 07 (5 bytes)"
+
+
+def test_preview_c_string_with_its_nul_is_text() -> None:
+    # a greeting sent with sizeof() carries its '\0': shown as the words it is (real
+    # students' reworded greetings were shown as hex), while mostly-zero data stays hex
+    assert stream.preview(b"Hello~ I am Kim ~!\x00") == "'Hello~ I am Kim ~!\\x00'"
+    assert stream.preview(b"Hi\x00there\x00") == "'Hi\\x00there\\x00'"
+    assert stream.preview(b"F\x00\x00\x00") == "hex 46 00 00 00 (4 bytes)"
 
 
 def test_preview_truncates_long_text() -> None:

@@ -174,6 +174,7 @@ class Output:
     seconds: float
     killed: bool = False  # it ended by a signal ("was killed by ...")
     after: str = ""  # what an earlier step matched, where `seen` starts ('' = from the start)
+    stderr: bytes = b""  # the end of what it wrote on stderr, when stdout was searched
 
 
 def may_be_buffered(got: Output, label: Sequence[str] | None = None) -> bool:
@@ -215,6 +216,8 @@ def output(line: int, args: StepArgs, pattern: str, absent: bool, got: Output,
     else:
         actual = _("after {s} s it had printed {text}{ended}").format(
             s=f"{got.seconds:g}", text=preview(got.seen, 200), ended=ended)
+    if got.exit and got.stderr.strip():  # its last words, often the very cause
+        actual += _("; on stderr: {text}").format(text=preview(got.stderr.strip()[-200:], 200))
     if may_be_buffered(got, label):
         actual += _(". If your program prints without a newline, the text may still sit in "
                     "the stdout buffer: end the line with \\n or call fflush(stdout)")
@@ -319,11 +322,16 @@ def sockets(line: int, args: StepArgs, port: int, state: str, present: bool,
 
 
 def file(line: int, args: StepArgs, path: str, content: bytes | None,
-         want: bytes | None, size: int | None, pattern: str | None = None) -> Check:
+         want: bytes | None, size: int | None, pattern: str | None = None,
+         made: Sequence[str] = ()) -> Check:
+    """`made`: the files the programs made in their directory (when `path` is missing)."""
     desc = _("the file {path}").format(path=path)
     if content is None:
-        return _fail(line, "expect_file", desc, _("the file exists"),
-                     _("there is no such file"), args)
+        missing = _("there is no such file")
+        if made:
+            shown = ", ".join(made[:5]) + (", …" if len(made) > 5 else "")
+            missing += _(" (the program made {names}: is the name right?)").format(names=shown)
+        return _fail(line, "expect_file", desc, _("the file exists"), missing, args)
     if pattern is not None:
         if re.search(pattern, content.decode("utf-8", "surrogateescape")):
             return _ok(line, "expect_file", desc)

@@ -26,6 +26,7 @@ from harness.run.program_steps import ProgramSteps
 from harness.sandbox import procs, procwatch, sysvipc
 from harness.spec import steps
 from harness.spec.model import Step
+from harness.textutil import shown_name
 
 __all__ = ["HANDLERS", "Actions", "BehaviourFailed", "RunContext"]
 
@@ -107,7 +108,10 @@ class Actions(ProgramSteps, NetworkSteps):
         pattern = self.sub(a.pattern) if a.pattern is not None else None
         procs.wait_for(lambda: stream.file(step.line, a, a.path, content(), want, a.size,
                                           pattern).passed, self.within(a.within))
-        self.check(stream.file(step.line, a, a.path, content(), want, a.size, pattern))
+        got = content()
+        made = () if got is not None else tuple(sorted(
+            shown_name(n) for n in set(os.listdir(self.workdir)) - self.found_names))
+        self.check(stream.file(step.line, a, a.path, got, want, a.size, pattern, made))
 
     def repeat(self, step: Step, a: steps.Repeat) -> None:
         for i in range(1, a.times + 1):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -63,6 +64,8 @@ class RunContext:
         self.marks: list[tuple[float, dict[int, str]]] = []  # when threads last ran
         for name, fdef in spec.files.items():
             (workdir / name).write_bytes(fdef.content())
+        # what the programs found there: a file they make is told by its absence here
+        self.found_names = frozenset(os.listdir(workdir))
         self.conns: dict[str, Conn] = {}
         self.listeners: dict[str, Listener] = {}
         self.checks: list[Check] = []

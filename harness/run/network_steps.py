@@ -69,7 +69,23 @@ class NetworkSteps(RunContext):
             step.line, "accept", _("a program connects to the harness ({conn})").format(
                 conn=a.conn),
             "" if conn else _("no connection within {s} s").format(
-                s=f"{self.within(a.within):g}"), a))
+                s=f"{self.within(a.within):g}") + self._went_elsewhere(listener), a))
+
+    def _went_elsewhere(self, listener: Listener) -> str:
+        """Where the program's packets went instead of `listener` (a hard-coded port),
+        as the capture of the behaviour's own namespace saw them; on the host's loopback
+        the capture holds only the behaviour's ports, and nothing is said."""
+        if self.capture is None or self.loopback is not None:
+            return ""
+        self.capture.sync(1.0)
+        port = listener.sock.getsockname()[1]
+        others = sorted({f.dport for f in self.capture.frames()
+                         if f.proto == listener.proto and f.dport != port and f.sport != port
+                         and (f.proto == "udp" or f.flags == "S")})
+        if not others:
+            return ""
+        return _(" (it tried port {ports} instead: does it use the address and port given on "
+                 "its command line?)").format(ports=", ".join(map(str, others)))
 
     def send(self, step: Step, a: steps.Send) -> None:
         if a.text is not None:

@@ -95,7 +95,8 @@ class ProgramSteps(RunContext):
         else:
             # on the host's loopback every other listener of the machine would be named
             others = sorted({e.local_port for e in sockstate.tcp_sockets()
-                             if e.state == "LISTEN"}) if self.loopback is None else []
+                             if e.state == "LISTEN"} | sockstate.udp_ports(prog.pid)
+                            ) if self.loopback is None else []
             failure = _("it did not listen on port {port} within {s} s").format(
                 port=self.vars["port"], s=f"{self.within(a.within):g}")
             if others:
@@ -168,7 +169,8 @@ class ProgramSteps(RunContext):
                            # a wait that ran out took its time-out, not the few ms
                            # past it that a loaded machine adds (the message is stable)
                            round(took, 2),
-                           status is not None and status.signal is not None, earlier)
+                           status is not None and status.signal is not None, earlier,
+                           prog.stderr()[-400:] if stream == "stdout" and status else b"")
         self.check(verdict.output(step.line, a, pattern, absent, got, label))
 
     def expect_exit(self, step: Step, a: steps.ExpectExit) -> None:

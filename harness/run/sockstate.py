@@ -8,6 +8,8 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import struct
 from dataclasses import dataclass
@@ -57,6 +59,26 @@ def on_port(port: int) -> list[SockEntry]:
 
 def listening(port: int) -> bool:
     return any(e.state == "LISTEN" and e.local_port == port for e in tcp_sockets())
+
+
+def udp_ports(pid: int) -> set[int]:
+    """Local ports of the UDP sockets process `pid` holds (its descriptors' inodes
+    looked up in this network namespace's table; the harness's own are not its)."""
+    inodes: set[int] = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if link.startswith("socket:["):
+                    inodes.add(int(link[8:-1]))
+    ports: set[int] = set()
+    for name in ("udp", "udp6"):
+        try:
+            with open(f"/proc/thread-self/net/{name}") as f:
+                ports.update(e.local_port for e in _parse(f.read()) if e.inode in inodes)
+        except OSError:
+            continue
+    return ports
 
 
 def udp_bound(port: int) -> bool:
