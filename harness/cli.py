@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--artifacts", metavar="DIR", help="where to keep pcaps of failures")
     check.add_argument("-n", "--workers", metavar="N", help="run behaviours in N processes "
                        "(pytest-xdist)")
+    check.add_argument("--only", metavar="ID[,ID...]",
+                       help="grade only these behaviours (ids as `sockgrade catalog` lists)")
     check.add_argument("--all", action="store_true",
                        help="grade hidden behaviours too (autograders; default: visible only)")
     check.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json")
@@ -190,12 +192,16 @@ def _run_pytest(args: argparse.Namespace, files: list[Path], submission: Path,
                         ("gradescope", args.gradescope), ("prairielearn", args.prairielearn),
                         ("classroom", args.classroom), ("html", args.html), ("junit", args.junit),
                         ("isolation", args.isolation), ("artifacts", args.artifacts),
-                        ("lang", args.lang), ("quiescence", args.quiescence)):
+                        ("lang", args.lang), ("quiescence", args.quiescence),
+                        ("only", args.only)):
         if value is not None:
             argv.append(f"--sockgrade-{flag}={value}")
     if args.workers:
         argv += ["-n", str(args.workers)]
     code = int(pytest.main(argv))
+    if code == int(pytest.ExitCode.NO_TESTS_COLLECTED) and args.only:
+        print(f"sockgrade: --only {args.only}: no such behaviour in the specs given "
+              "(`sockgrade catalog` lists them)", file=sys.stderr)
     exits = {int(pytest.ExitCode.OK): EXIT_PASSED, int(pytest.ExitCode.TESTS_FAILED): EXIT_FAILED,
              int(pytest.ExitCode.INTERRUPTED): EXIT_USAGE,
              int(pytest.ExitCode.USAGE_ERROR): EXIT_USAGE,

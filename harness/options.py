@@ -47,6 +47,10 @@ def _yes_no(text: str) -> bool:
     raise ValueError("must be yes or no")
 
 
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(i.strip() for i in text.split(",") if i.strip())
+
+
 def _path(text: str) -> Path:
     return Path(text).expanduser()
 
@@ -91,6 +95,8 @@ OPTIONS = (
     Option("json", "write per-behaviour results as JSON to this file", _path, None),
     Option("all", "grade every behaviour, hidden ones too (yes/no; a student's self-check "
            "grades the visible ones)", _yes_no, "no", "SOCKGRADE_ALL"),
+    Option("only", "grade only the behaviours with these ids (comma-separated; a "
+           "student working on one)", _ids, ""),
     Option("gradescope", "write Gradescope's results.json to this file", _path, None),
     Option("prairielearn", "write PrairieLearn's results.json to this file", _path, None),
     Option("html", "write a self-contained HTML report (with ladder diagrams) to this file",
@@ -120,6 +126,7 @@ class Settings:
     keep_pcap: str
     json: Path | None
     all: bool
+    only: tuple[str, ...]
     gradescope: Path | None
     prairielearn: Path | None
     html: Path | None

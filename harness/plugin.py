@@ -137,9 +137,12 @@ class SpecFile(pytest.File):
         shown = Path(os.path.relpath(self.path))  # as the user typed it, when possible
         spec = load_spec(shown if not str(shown).startswith("..") else self.path)
         everything = self.config.stash[SETTINGS].all
+        only = self.config.stash[SETTINGS].only
         for b in spec.behaviours:
             if b.visibility != "visible" and not everything:
                 continue  # a student's self-check: graded on the platform, not here
+            if only and b.id not in only:
+                continue
             yield BehaviourItem.from_parent(self, name=b.id, spec=spec, behaviour=b)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],

@@ -94,6 +94,21 @@ def test_json_has_the_contract_fields(tmp_path: Path) -> None:
         assert b["isolation"] == "network namespace"
 
 
+def test_only_grades_the_behaviours_named(tmp_path: Path) -> None:
+    spec = tmp_path / "two.yaml"
+    spec.write_text(TINY_SPEC + TINY_SPEC[TINY_SPEC.index("  - id:"):].replace(
+        "echo_line", "echo_again"))
+    out = tmp_path / "r.json"
+    base = [sys.executable, "-m", "harness", "check", CORRECT, str(spec), "--json", str(out)]
+    proc = subprocess.run([*base, "--only", "echo_again"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert [b["id"] for b in json.loads(out.read_text())["behaviours"]] == ["echo_again"]
+    proc = subprocess.run([*base, "--only", "echo"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)  # an id, not a part of one
+    assert proc.returncode == 2 and "--only echo: no such behaviour" in proc.stderr
+
+
 def test_a_pytest_addopts_meant_for_another_run_changes_nothing(tmp_path: Path) -> None:
     """A CI that sets PYTEST_ADDOPTS for its own suite (a junit file where the grader may
     not write, a plugin) used to break the grading's pytest: no results file at all."""
