@@ -9,6 +9,10 @@ socket can judge each packet rule (`socket_can_judge`, asked of the judge itself
 tests/test_tier_matrix.py grades every spec's correct program and a mutant in each tier
 and holds this table to what happens: a behaviour is `ungradable` there exactly where
 the table says so, and a behaviour the table marks is never a pass.
+
+Not in the table, because they depend on the submission or the moment, not the spec and
+the tier: a statically linked program that a spec's name table cannot reach without a
+mount namespace, and no free port on the host's loopback (each says so when it happens).
 """
 
 from __future__ import annotations
@@ -109,8 +113,8 @@ def needs(spec: Spec, tier: str) -> dict[str, list[str]]:
 
 
 def socket_judged(spec: Spec, tier: str) -> set[str]:
-    """Behaviours `tier` grades from the harness's own socket (it has no capture): a
-    pass is proven, but a failure the socket cannot prove is not gradable there."""
+    """Behaviours `tier` grades from the harness's own socket (it has no capture): where
+    the socket cannot tell in a run, the behaviour is not gradable there."""
     if CAPTURE not in LACKS[tier]:
         return set()
     return {b.id for b in spec.behaviours
@@ -131,7 +135,7 @@ def specs() -> list[Spec]:
                                           *(ROOT / "specs" / "variants").glob("*.yaml")])]
 
 
-SOCKET = "gradable from the harness's own socket (a failure it cannot prove: not gradable here)"
+SOCKET = "judged from the harness's own socket where it can tell, else not gradable here"
 
 
 def _cell(why: list[str] | None) -> str:
@@ -161,7 +165,8 @@ def render() -> str:
         "namespaces each behaviour runs on the host's loopback on a port of its own "
         "(programs keep the spec's port: an LD_PRELOAD library maps it, and answers "
         "`gethostbyname`/`gethostbyaddr` from the spec's table); a statically linked "
-        "program cannot be mapped, so its behaviours run one at a time on the spec's port.",
+        "program cannot be mapped, so its behaviours run one at a time on the spec's port "
+        "(and, where a spec gives a name table, are not gradable without a mount namespace).",
         "",
         "## The tiers",
         "",
@@ -181,9 +186,10 @@ def render() -> str:
         *(f"| `{rule}` | {how} |" for rule, how in sockview.JUDGED.items()),
         "",
         "Any other packet rule makes its behaviour not gradable there. A behaviour judged "
-        "this way is graded when it passes (the socket proves it); a failure the socket "
-        "cannot prove (e.g. the bytes came in two segments: TCP_INFO shows no more) is "
-        "not gradable there.",
+        "this way is graded where the socket proves the rule true or false; where it "
+        "cannot tell this time (the harness's socket was closed before an RST could "
+        "show, the bytes came in two segments: TCP_INFO says no more) it is not "
+        "gradable there, never a pass.",
         "",
         "## Behaviours some tier cannot grade",
         "",

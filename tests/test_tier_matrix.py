@@ -12,9 +12,9 @@ imported once, a fork per `sockgrade check`):
 - docker, docker-nonet: ../shared/envs/dockerlike.sh, with and without a network.
 
 Every verdict must be root's or `ungradable`, and `ungradable` exactly where docs/tiers.md
-(tests/gen_tiers.py) says the tier cannot grade the behaviour — or, for a failure judged
-from the harness's own socket (no capture), where the socket cannot prove it: never a
-pass root fails, never a silent skip, never a table that lies.
+(tests/gen_tiers.py) says the tier cannot grade the behaviour — or, for a behaviour judged
+from the harness's own socket (no capture), where the socket could not tell this time:
+never a pass root fails, never a silent skip, never a table that lies.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from harness.spec.observe_steps import PacketRule
 
 MATRIX = load_matrix()
 TIERS = ("userns", "nouserns", "docker", "docker-nonet")
-SHARDS = 3
+SHARDS = 6  # items of a minute or two: -n 4 spreads them, no long tail
 # rows graded in every tier besides the two per assignment: a server hard-coding its port
 EXTRA = [("echo_server", "correct_c_9190", None)]
 
@@ -76,8 +76,9 @@ def jobs(tier: str) -> list[tuple[str, str, list[str]]]:
             out.append((assignment, mutant, [b for b in row["variants"][mutant]["fails"]
                                              if b in visible]))
     for assignment, variant, select in EXTRA:
-        spec = _spec(MATRIX[assignment]["spec"])
-        out.append((assignment, variant, select or [b.id for b in spec.behaviours]))
+        if not any(j[:2] == (assignment, variant) for j in out):
+            spec = _spec(MATRIX[assignment]["spec"])
+            out.append((assignment, variant, select or [b.id for b in spec.behaviours]))
     return out
 
 
@@ -153,8 +154,8 @@ def problems(tier: str, batch: list[tuple[str, str, list[str]]], work: Path) -> 
                 assert b["not_gradable_here"] and b["score"] == 0, b  # says why, no points
             if bid in table and root == "passed":  # what the table marks is never a pass
                 ok = b["status"] == "ungradable"
-            elif bid in table or (bid in by_socket and root == "failed"):
-                ok = b["status"] in ("failed", "ungradable")  # seen, or not gradable
+            elif bid in table or bid in by_socket:  # root's, where it can tell
+                ok = b["status"] in (root, "ungradable")
             else:  # everything else is graded here, and as root grades it
                 ok = b["status"] == root
             if not ok:
