@@ -3,10 +3,9 @@
 Tier (b): an ordinary user where the kernel allows user namespaces (the grader enters
 one of its own, with a network namespace inside). Tier (d): an ordinary user without
 them (host loopback; packet rules judged from the harness's own socket where that is
-proof). A slice of the reference matrix is graded in each, as a real user made with
-`useradd`, through `runuser`; every verdict must be root's (the matrix's) or
-`ungradable` (not gradable here), never a pass root fails. The pure judge of tier (d) is tested on
-made-up observations.
+proof). The reference matrix is graded in each, as a real user made with `useradd`,
+through `runuser`, by tests/test_tier_matrix.py; here, the user, the attack on the
+user namespace's root, and the pure judge of tier (d) on made-up observations.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import os
 import pwd
 import shutil
 import subprocess
-import sys
 import sysconfig
 import tempfile
 from pathlib import Path
@@ -24,7 +22,6 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
-from matrixfile import load_matrix
 
 from harness.judge import sockview
 from harness.judge.sockview import SocketView
@@ -32,27 +29,6 @@ from harness.spec.steps import ExpectPackets, PacketRule
 
 USER = "sgtier14"
 WRAP = ROOT / "tests" / "tier_user_wrap.py"
-DOC = ROOT / "docs" / "tiers-user.json"
-MATRIX = load_matrix()
-# one of each kind of check: FIN/RST rules, urgent data, segments (writev, Nagle), SysV
-# IPC left behind, the spec's hosts table; correct programs and the mutants they catch
-SLICE = [("echo_server", "correct_c"), ("echo_server", "mut_never_closes"),
-         ("hello_server", "correct_c"), ("hello_server", "mut_no_close"),
-         ("file_server", "correct_c"), ("file_server", "mut_close_not_shutdown"),
-         ("oob_send", "correct_c"), ("oob_send", "mut_no_oob"),
-         ("sep_serv", "correct_c"), ("sep_serv2", "correct_py"), ("sep_serv2", "mut_fclose"),
-         ("writev_socket", "correct_c"), ("writev_socket", "mut_two_writes"),
-         ("tcp_nodelay", "correct_c"), ("tcp_nodelay", "mut_nagle_on"),
-         ("shm_sem", "correct_c"), ("shm_sem", "mut_no_shm_rmid"),
-         ("gethostbyname", "correct_c")]
-# without a mount namespace the hosts table is served another way (issue 14, Docker
-# tier); until then starting the program is a grader error, which this test would flag
-NO_USERNS_LATER = {"gethostbyname"}
-
-
-def root_verdicts(assignment: str, variant: str, behaviours: list[str]) -> dict[str, str]:
-    fails = set((MATRIX[assignment]["variants"][variant] or {}).get("fails", []))
-    return {b: "failed" if b in fails else "passed" for b in behaviours}
 
 
 def _can_make_users() -> str | None:
@@ -73,23 +49,6 @@ def ensure_user() -> str:
     return USER
 
 
-def grade_as_user(tier: str, assignment: str, variant: str, workdir: Path) -> dict[str, Any]:
-    """`sockgrade check` as the ordinary user, in tier 'userns' or 'nouserns'; the JSON."""
-    row = MATRIX[assignment]
-    out = workdir / f"{assignment}.{variant}.{tier}.json"
-    # the user's interpreter: the system's, with this checkout and its installed
-    # packages on the path (the venv's own python may live where the user cannot read)
-    path = f"{ROOT}:{sysconfig.get_paths()['purelib']}"
-    cmd = ["runuser", "-u", USER, "--", "env", f"TMPDIR={workdir}", f"PYTHONPATH={path}",
-           "/usr/bin/python3", "-m", "harness", "check", f"{row['programs']}/{variant}",
-           row["spec"], "--json", str(out), "--artifacts", str(workdir / "art")]
-    if tier == "nouserns":
-        cmd = [sys.executable, str(WRAP), *cmd]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
-    return dict(json.loads(out.read_text()))
-
-
 @pytest.fixture(scope="module")
 def user_dir() -> Any:
     why = _can_make_users()
@@ -100,34 +59,6 @@ def user_dir() -> Any:
     os.chown(d, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
     yield d
     shutil.rmtree(d, ignore_errors=True)
-
-
-def _cases() -> list[Any]:
-    return [pytest.param(t, a, v, id=f"{t}-{a}-{v}") for t in ("userns", "nouserns")
-            for a, v in SLICE if not (t == "nouserns" and a in NO_USERNS_LATER)]
-
-
-@pytest.mark.parametrize(("tier", "assignment", "variant"), _cases())
-def test_ordinary_user_gets_roots_verdict_or_not_gradable(
-        user_dir: Path, tier: str, assignment: str, variant: str) -> None:
-    doc = grade_as_user(tier, assignment, variant, user_dir)
-    got = {b["id"]: b["status"] for b in doc["behaviours"]}
-    want = root_verdicts(assignment, variant, list(got))
-    for bid, status in got.items():
-        assert status in (want[bid], "ungradable"), (bid, status, want[bid], doc)
-    for b in doc["behaviours"]:
-        if tier == "userns":
-            assert b["isolation"] == "network namespace in the user's own user namespace"
-            assert "no capabilities" in b["sandbox"]
-            # the full walls: only withholding ACKs (a socket filter this kernel refuses
-            # to an ordinary user) may be missing
-            if b["status"] == "ungradable":
-                assert "socket filter" in " ".join(c["skipped"] for c in b["checks"]), b
-        else:
-            assert b["isolation"] == "host loopback"
-            assert any("max_user_namespaces" in n for n in b["notes"]), b["notes"]
-            if b["status"] == "ungradable":  # each says what this environment lacks
-                assert [c for c in b["checks"] if c["skipped"]], b
 
 
 def test_root_of_the_users_namespace_gives_a_program_no_capability(user_dir: Path) -> None:
@@ -205,9 +136,3 @@ def test_socket_judge_check_fails_on_any_disproof_and_skips_on_any_doubt() -> No
     assert doubt.passed and "cannot tell" in doubt.skipped
     proof = sockview.packets(1, args, SocketView(eof=True, watching=True))
     assert proof.passed and not proof.skipped
-
-
-def test_tiers_doc_lists_what_the_socket_judge_judges() -> None:
-    doc = json.loads(DOC.read_text(encoding="utf-8"))
-    assert doc["judged_from_the_socket"] == sockview.JUDGED, \
-        "docs/tiers-user.json is stale: run `python tests/gen_tiers_user.py` as root"
