@@ -4,7 +4,7 @@ Run inside the tier (under dockerlike.sh, or as the ordinary user), from the che
 JOBS.json is a list of {"submission", "spec", "select": [behaviour ids], "json", "log"}.
 The harness is imported once; each job is a fork that runs the real command line
 (`harness.cli.main`, i.e. `sockgrade check SUBMISSION SPEC --json FILE`) with only the
-selected behaviours (pytest's -k, through PYTEST_ADDOPTS), its output in its log. The
+selected behaviours (`--only`), its output in its log. The
 jobs run one after another: the tests around this one share two cores. Exit status 0
 once every job has run; each job's own exit code is the last line of its log.
 """
@@ -26,10 +26,10 @@ def _child(job: dict[str, object], artifacts: str) -> int:
     os.dup2(log, 1)
     os.dup2(log, 2)
     select = [str(x) for x in job["select"]]  # type: ignore[attr-defined]
-    os.environ["PYTEST_ADDOPTS"] = f"-k '{' or '.join(select)}'"
     try:
         code = cli.main(["check", str(job["submission"]), str(job["spec"]),
-                         "--json", str(job["json"]), "--artifacts", artifacts])
+                         "--json", str(job["json"]), "--artifacts", artifacts,
+                         "--only", ",".join(select)])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 2
     sys.stdout.flush()
