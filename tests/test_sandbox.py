@@ -4,6 +4,7 @@ grader's own leftover check, and grading with walls missing (graceful degradatio
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import re
 import signal
@@ -184,3 +185,27 @@ def test_a_cgroup_name_says_nothing_of_the_grader() -> None:
     finally:
         for c in cgs:
             c.close()
+
+
+def test_an_orphan_of_a_program_is_found_by_its_session_and_killed() -> None:
+    """Where no cgroup or uid of its own holds a run (an ordinary user without
+    namespaces), a child whose parent ended (pipe2's child, a daemon) is reparented to
+    the harness and no longer descends from the program: its session still ties it to
+    the run. Without `in_sessions` it outlived the grading."""
+    from harness.sandbox import procs, reaper
+
+    assert procs.become_subreaper()
+    leader = subprocess.Popen(["sh", "-c", "sleep 300 & echo $!"], start_new_session=True,
+                              stdout=subprocess.PIPE, text=True)
+    assert leader.stdout is not None
+    orphan = int(leader.stdout.readline())
+    assert leader.wait(timeout=30) == 0  # its parent ended: the sleep is ours now
+    try:
+        assert orphan not in reaper.descendants([leader.pid])
+        assert orphan in reaper.in_sessions([leader.pid])
+        assert reaper.in_sessions([os.getpid() + 10**7]) == set()
+        assert reaper.kill_and_reap(reaper.in_sessions([leader.pid])) == []
+        assert procs.state(orphan) == ""
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(orphan, signal.SIGKILL)

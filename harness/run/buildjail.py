@@ -20,7 +20,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from harness.sandbox import cgroup, netns, procs, sysvipc, walls
+from harness.sandbox import cgroup, netns, reaper, sysvipc, walls
 from harness.sandbox.limits import BuildLimits
 
 
@@ -62,7 +62,7 @@ class BuildJail:
         with contextlib.suppress(Exception):
             if self.cg is not None:
                 self.cg.close()
-            procs.kill_uid(self.layers.uid)  # what left the cgroup (there is none: all)
-            procs.reap_strays(self.layers.uid)
+            reaper.kill_uid(self.layers.uid)  # what left the cgroup (there is none: all)
+            reaper.reap_strays(self.layers.uid)
             if self.layers.uid is not None and not self.layers.namespaces:
                 sysvipc.remove_left(self.layers.uid, set(), 0)  # a slot uid's: all its

@@ -42,7 +42,7 @@ from harness.run import loopback, sockstate
 from harness.run.actions import Actions, BehaviourFailed
 from harness.run.outcome import Outcome
 from harness.run.submission import BuildFailure, Built
-from harness.sandbox import cgroup, files, hostports, netns, procs, sysvipc, userns, walls
+from harness.sandbox import cgroup, files, hostports, netns, reaper, sysvipc, userns, walls
 from harness.sandbox.limits import DEFAULT
 from harness.spec.model import Behaviour, Spec
 from harness.transcript import Check, Transcript
@@ -164,8 +164,8 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
                 notes.append(_("the programs hit the process limit ({limit}): a fork() "
                                "failed").format(limit=cg.describe()))
             notes += cg.close()
-        leftovers += [p for p in procs.kill_uid(walls_uid) if p not in leftovers]
-        procs.reap_strays(walls_uid)
+        leftovers += [p for p in reaper.kill_uid(walls_uid) if p not in leftovers]
+        reaper.reap_strays(walls_uid)
         if not walls.layers().namespaces:  # no IPC namespace held it: the host's
             left = sysvipc.remove_left(walls_uid, set(actions.program_pids() if actions
                                                       else ()), t0_wall)
@@ -316,7 +316,8 @@ def _teardown(actions: Actions | None, ns: netns.NetNamespace | None,
     # found before anything dies: a dead parent no longer lists its children. A cgroup
     # holds every descendant (a program cannot leave it), and reading it is cheaper than
     # psutil's walk of every process on the machine.
-    others = cg.pids() if cg is not None else procs.descendants(started)
+    others = (cg.pids() if cg is not None
+              else reaper.descendants(started) | reaper.in_sessions(started))
     others |= set(ns.pids() if ns is not None else [])
     others -= set(started)
     if actions is not None:
@@ -324,11 +325,11 @@ def _teardown(actions: Actions | None, ns: netns.NetNamespace | None,
         actions.kill_programs()
     if cg is not None:
         cg.kill()  # the whole tree at once: a fork bomb cannot outrun it
-    left = procs.kill_and_reap(others)
+    left = reaper.kill_and_reap(others)
     if actions is not None:
         actions.reap_programs()
     if ns is not None:
-        left += [p for p in procs.kill_and_reap(ns.pids(), 2.0) if p not in left]
+        left += [p for p in reaper.kill_and_reap(ns.pids(), 2.0) if p not in left]
     return left
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import errno
 import fcntl
 import os
 import select
@@ -27,12 +26,11 @@ import signal
 import termios
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pexpect
-import psutil
 import ptyprocess
 
 from harness.i18n import _
@@ -340,82 +338,3 @@ def wait_for(predicate: Callable[[], object], seconds: float, step: float = 0.00
             return value
         time.sleep(min(step, max(0.0, deadline - time.monotonic())))
         step = min(step * 1.5, 0.05)
-
-
-def descendants(pids: Iterable[int]) -> set[int]:
-    found: set[int] = set()
-    for pid in pids:
-        try:
-            found.update(c.pid for c in psutil.Process(pid).children(recursive=True))
-        except psutil.Error:
-            continue
-    return found
-
-
-def kill_and_reap(pids: Iterable[int], deadline: float = 5.0) -> list[int]:
-    """SIGKILL these pids (ours by construction), then reap those that are our children.
-
-    Returns the pids still present afterwards (should be none)."""
-    targets = set(pids)
-    for pid in targets:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-    end = time.monotonic() + deadline
-    remaining = set(targets)
-    while remaining and time.monotonic() < end:
-        for pid in list(remaining):
-            try:
-                done, _status = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    remaining.discard(pid)
-            except ChildProcessError:
-                # not our child: gone once /proc says so (its parent reaps it)
-                if not _exists(pid):
-                    remaining.discard(pid)
-            except OSError as exc:
-                if exc.errno == errno.ESRCH:
-                    remaining.discard(pid)
-        if remaining:
-            time.sleep(0.01)
-    return sorted(remaining)
-
-
-def _exists(pid: int) -> bool:
-    return state(pid) not in ("", "Z")
-
-
-def kill_uid(uid: int | None, deadline: float = 5.0) -> list[int]:
-    """SIGKILL every process of a slot uid (ours by construction: this process holds the
-    slot), until none is left: what escaped a run or a build's namespace and cgroup.
-    Returns those still there (should be none)."""
-    if uid is None:
-        return []
-    end = time.monotonic() + deadline
-    while True:
-        left = []
-        for entry in filter(str.isdigit, os.listdir("/proc")):
-            with contextlib.suppress(OSError):
-                if os.stat(f"/proc/{entry}").st_uid == uid and state(int(entry)) not in ("Z", ""):
-                    left.append(int(entry))
-                    os.kill(int(entry), signal.SIGKILL)
-        reap_strays(uid)
-        if not left or time.monotonic() > end:
-            return left
-        time.sleep(0.01)
-
-
-def reap_strays(uid: int | None) -> list[int]:
-    """Reap our zombie children left by a run (daemons reparented to us, the subreaper),
-    so they never fill the process table or a uid's process count: those of the run's
-    uid, or every zombie child when programs run as ours."""
-    reaped = []
-    with contextlib.suppress(psutil.Error):
-        for child in psutil.Process().children():
-            with contextlib.suppress(psutil.Error, ChildProcessError, OSError):
-                if child.status() != psutil.STATUS_ZOMBIE:
-                    continue
-                if uid is not None and child.uids().real != uid:
-                    continue
-                if os.waitpid(child.pid, os.WNOHANG)[0]:
-                    reaped.append(child.pid)
-    return reaped
