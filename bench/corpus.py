@@ -2,6 +2,7 @@
 
     python bench/corpus.py /work/.mirror/*/repo --out /tmp/corpus -j 3
     python bench/corpus.py /work/.mirror/*/repo --only echo_server,op_server
+    python bench/corpus.py /work/.mirror/*/repo --files list.txt  # 'owner/name path' lines
     python bench/corpus.py --table /tmp/corpus          # rewrite the table from results
 
 Each argument is a bare git directory (as the search tool's `fetch` leaves under
@@ -197,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("/tmp/corpus"))
     ap.add_argument("-j", "--jobs", type=int, default=2, help="files graded at once (≤ 4)")
     ap.add_argument("--only", default="", help="comma-separated program names")
+    ap.add_argument("--files", type=Path,
+                    help="grade only these files: a text file of 'owner/name path' lines")
     ap.add_argument("--lang", default="en", help="languages to grade in (en,ko)")
     ap.add_argument("--failing-only", action="store_true",
                     help="grade only files whose English results have a failure (for ko)")
@@ -211,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     programs = catalog()
     only = {p for p in args.only.split(",") if p}
+    chosen = None
+    if args.files:
+        lines = args.files.read_text(encoding="utf-8").splitlines()
+        chosen = {tuple(x.split(" ", 1)) for x in lines if x.strip()}
     found: list[tuple[Path, Found]] = []
     for src in args.sources:
         commit, paths = listing(src)
@@ -218,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             if "_win" in os.path.basename(path):
                 continue
             prog = program_of(path, programs)
+            if chosen is not None and (repo_name(src), path) not in chosen:
+                continue
             if prog and (not only or prog in only):
                 found.append((src, Found(repo_name(src), commit, path, prog, programs[prog])))
     (out / "results").mkdir(parents=True, exist_ok=True)
