@@ -49,10 +49,14 @@ int main(int argc, char *argv[])
 		while((opnd_cnt*OPSZ+1)>recv_len)
 		{
 			recv_cnt=read(clnt_sock, &opinfo[recv_len], BUF_SIZE-1);	
+			if(recv_cnt<=0)		/* the client left mid-request */
+				break;
 			recv_len+=recv_cnt;
 		}
-		result=calculate(opnd_cnt, (int*)opinfo, opinfo[recv_len-1]);
-		write(clnt_sock, (char*)&result, sizeof(result));
+		if((opnd_cnt*OPSZ+1)<=recv_len) {
+			result=calculate(opnd_cnt, (int*)opinfo, opinfo[recv_len-1]);
+			write(clnt_sock, (char*)&result, sizeof(result));
+		}
 		close(clnt_sock);
 	}
 	close(serv_sock);
