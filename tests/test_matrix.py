@@ -5,6 +5,7 @@ The table is tests/matrix/*.yaml; each row runs the real command line in a subpr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ def test_matrix(tmp_path: Path, assignment: str, variant: str, spec: str, progra
 QUIESCENCE_OFF = ("op_server-mut_sub_reversed", "file_server-mut_close_not_shutdown",
                   "select-correct_c", "echo_server-mut_never_closes",
                   "echo_selectserv-mut_blocks_on_client")
+# how a failed check says its wait ended early (run.context, judge.quiescence.explained)
+ENDED_EARLY = re.compile(r" is waiting in |\(the wait ended early: ")
 
 
 @needs_netns
@@ -53,10 +56,21 @@ def test_matrix_with_quiescence_off(tmp_path: Path, assignment: str, variant: st
     graded = _graded_as_the_table(tmp_path, variant, spec, programs, expect,
                                   "--quiescence", "off")
     # no wait ended early: with it on, echo_server-mut_never_closes's failure says why
-    # ("... (echo_server is waiting in accept() on its listening socket ...)")
+    # ("... (the wait ended early: ...)", or "(echo_server is waiting in accept() ...)"
+    # when no diagnosis already names the call)
     assert graded.results is not None
     assert not [c["actual"] for b in graded.results["behaviours"] for c in b["checks"]
-                if " is waiting in " in (c.get("actual") or "")]
+                if ENDED_EARLY.search(c.get("actual") or "")]
+
+
+@needs_netns
+def test_a_wait_ended_early_is_told_by_those_words(tmp_path: Path) -> None:
+    # the rows above would pass whatever happened if the words changed
+    on = sockgrade(tmp_path, "tests/programs/echo_server/mut_never_closes",
+                   "specs/echo_server.yaml", "--only", "close_after_eof")
+    assert on.results is not None
+    assert [c["actual"] for b in on.results["behaviours"] for c in b["checks"]
+            if ENDED_EARLY.search(c.get("actual") or "")]
 
 
 def test_the_rows_graded_with_quiescence_off_are_in_the_matrix() -> None:

@@ -145,11 +145,17 @@ def test_quiescence_needs_two_alike_samples_apart() -> None:
 
 def test_a_failed_check_says_why_the_wait_ended() -> None:
     failed = Check(3, "expect_echo", "echo", False, "'x'", "nothing came back within 3 s")
-    got = q.explained(failed, "echo_server is waiting in read(): it has nothing more to send")
+    why, then = "echo_server is waiting in read(): it has nothing more to send", \
+        "it has nothing more to send"
+    got = q.explained(failed, why, then)
     assert got.actual == ("nothing came back within 3 s (echo_server is waiting in read(): "
                           "it has nothing more to send)")
+    # a diagnosis ("seen: echo_server is waiting in read()") already names the call
+    seen = dataclasses.replace(failed, diagnosis="echo_server is waiting in read()")
+    assert q.explained(seen, why, then).actual == (
+        "nothing came back within 3 s (the wait ended early: it has nothing more to send)")
     passed = Check(3, "expect_nothing", "nothing", True)
-    assert q.explained(passed, "whatever") == passed
+    assert q.explained(passed, "whatever", "it") == passed
 
 
 # ---- live programs --------------------------------------------------------------------

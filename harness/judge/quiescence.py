@@ -209,8 +209,11 @@ def _what(w: Wait, queues: tuple[SockQueue, ...], conns: dict[int, str]) -> str:
     return _("for a signal")
 
 
-def explained(check: Check, why: str) -> Check:
-    """A failed check ended early by quiescence says why the harness stopped waiting."""
+def explained(check: Check, why: str, then: str) -> Check:
+    """A failed check ended early by quiescence says why the harness stopped waiting:
+    `why` names the call the program waits in, unless the check's diagnosis ("seen")
+    already does, and then only `then` ("it has nothing more to send") is added."""
     if check.passed:
         return check
-    return dataclasses.replace(check, actual=f"{check.actual} ({why})")
+    said = _("the wait ended early: {then}").format(then=then) if check.diagnosis else why
+    return dataclasses.replace(check, actual=f"{check.actual} ({said})")

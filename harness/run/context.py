@@ -60,6 +60,7 @@ class RunContext:
         self.roles: dict[str, str] = {}
         self.current: Step | None = None  # the step being run (its points, for check())
         self.quiet_why = ""  # why this step's wait ended before its time-out, if it did
+        self.quiet_then = ""  # and what that leaves undone ("it has nothing more to send")
         self.behaviour: Behaviour | None = None  # its hint is a failed step's fallback
         self.marks: list[tuple[float, dict[int, str]]] = []  # when threads last ran
         for name, fdef in spec.files.items():
@@ -81,18 +82,20 @@ class RunContext:
             c = dataclasses.replace(c, points=self.current.args.points)
         if c.hint:  # a hint may name what the run found, e.g. {port} or a socket option
             c = dataclasses.replace(c, hint=self.sub(c.hint))
-        if self.quiet_why:
-            c = quiescence.explained(c, self.quiet_why)
         if not c.passed and not c.unjudged:
             # a crash explains most failures: say which programs ended, and how. A dying
             # program's sockets refuse, reset or close before its exit can be seen
             if dying or any(conn.reset or conn.eof for conn in self.conns.values()):
                 self._settle_crash()
             c = self._diagnosed(c)
+            if self.quiet_why:  # after the diagnosis: what it says is not said twice
+                c = quiescence.explained(c, self.quiet_why, self.quiet_then)
             ended = [said + printed for how, said, printed in self._ended()
                      if how not in c.actual]
             if ended:
                 c = dataclasses.replace(c, actual=f"{c.actual}; " + "; ".join(ended))
+        elif self.quiet_why:
+            c = quiescence.explained(c, self.quiet_why, self.quiet_then)
         self.checks.append(c)
         self.transcript.add("harness", "check", note=(
             "ok: " if c.passed else "NOT JUDGED: " if c.unjudged else "FAILED: ")
@@ -131,7 +134,7 @@ class RunContext:
         start = time.monotonic()
         why = quiet.wait(self, ready, seconds, pause, negative)
         if why:
-            self.quiet_why = f"{why}: {then}"
+            self.quiet_why, self.quiet_then = f"{why}: {then}", then
             self.transcript.add("harness", "quiet", note=self.quiet_why)
             return seconds
         return min(time.monotonic() - start, seconds)
