@@ -40,14 +40,19 @@ def _ns(runs: str) -> int | None:
     return int(first[0]) if first and first[0].isdigit() else None
 
 
-def _cpu(ctx: RunContext, now: float, runs: dict[int, str],
-         pids: list[int]) -> dict[int, tuple[float, float]]:
+def _cpu(ctx: RunContext, now: float, runs: dict[int, str], pids: list[int],
+         running: bool) -> dict[int, tuple[float, float]]:
+    """CPU time by thread lately; measured for a second look only when a thread was found
+    running (the judge's spinning is of a running thread: a blocked one's CPU says
+    nothing, and a failure ended by quiescence is then told at once)."""
     if not runs:
         return {}
     old = [(t, m) for t, m in ctx.marks if now - t >= SPAN]
     if old:
         far = [x for x in old if now - x[0] >= LONG]
         t0, before = far[-1] if far else old[0]
+    elif not running:
+        return {}
     else:
         t0, before = now, dict(runs)
         time.sleep(SPAN)
@@ -84,6 +89,8 @@ def look(ctx: RunContext) -> diagnosis.Diagnosis:
         for c in ctx.conns.values())
     seen = diagnosis.Seen(
         sample.arch, sample.procs, {pid: procwatch.descriptors(pid) for pid in pids},
-        sample.queues, _cpu(ctx, sample.t, runs, pids), names,
+        sample.queues, _cpu(ctx, sample.t, runs, pids,
+                            any(t.state == "R" for p in sample.procs for t in p.tasks)),
+        names,
         frozenset(pid for pid in pids if _python(pid)), conns, tuple(ended), sample.problem)
     return diagnosis.diagnose(seen)
