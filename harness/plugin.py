@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from harness import i18n, options
+from harness.judge import stream
 from harness.report import text as text_report
 from harness.results import DETAIL, ResultsCollector
 from harness.run.outcome import PROPERTY, Outcome
@@ -35,7 +36,6 @@ from harness.spec.model import Behaviour, Spec, SpecError, Step, load_spec
 
 SETTINGS = pytest.StashKey[options.Settings]()
 BUILDS = pytest.StashKey["BuildCache"]()
-LOGS_SHOWN = pytest.StashKey[set[str]]()  # build failures shown in full (once per process)
 META = "sockgrade_meta"
 _PACKAGE = Path(__file__).resolve().parent
 # the harness, kept from students: its checkout when run from one, else the package
@@ -234,8 +234,14 @@ class BehaviourItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> Any:
         if isinstance(excinfo.value, BehaviourFailure):
-            return text_report.render_failure(excinfo.value.outcome,
-                                              self.config.stash.setdefault(LOGS_SHOWN, set()))
+            o = excinfo.value.outcome
+            check = o.failed_check()
+            # a compile error in full with the first behaviour (in the order collected,
+            # the same in every xdist worker) that starts the program, once per grading
+            shown = ({check.actual} if check is not None and check.step == "start"
+                     and check.expected == stream.builds() and self._started_earlier(check.line)
+                     else set())
+            return text_report.render_failure(o, shown)
         # the grader's own failure (e.g. pytest-timeout): its traceback is the staff's
         # (the JSON's `error`, stderr); the student reads one line, never the traceback
         detail = str(excinfo.getrepr(style="short")).splitlines()[-30:]
@@ -243,5 +249,25 @@ class BehaviourItem(pytest.Item):
         where = f"{self.spec.assignment} › {self.behaviour.id}: {self.behaviour.title}"
         return f"{where}\n  {text_report.REGRADE} — {text_report.grader_error_line()}"
 
+    def _started_earlier(self, line: int) -> bool:
+        """Whether a behaviour collected before this one starts the program this one's
+        step at `line` starts."""
+        name = next((getattr(s.args, "program", None) for s in _walk(self.behaviour.steps)
+                     if s.kind == "start" and s.line == line), None)
+        for item in self.session.items:
+            if item is self:
+                return False
+            if isinstance(item, BehaviourItem) and name is not None and any(
+                    s.kind == "start" and getattr(s.args, "program", None) == name
+                    for s in _walk(item.behaviour.steps)):
+                return True
+        return False
+
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.behaviour.line - 1, f"{self.spec.assignment}.{self.behaviour.id}"
+
+
+def _walk(todo: tuple[Step, ...]) -> Iterator[Step]:
+    for s in todo:
+        yield s
+        yield from _walk(s.children)

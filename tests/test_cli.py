@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -78,6 +79,21 @@ def test_compile_error_is_a_failed_behaviour_showing_gcc(tmp_path: Path) -> None
     assert "does not compile" in actual and "missing_symbol" in actual
     assert "missing_symbol" in graded.out  # shown to the student, not only in JSON
     assert not (sub / "echo_server").exists()  # nothing written into the submission
+
+
+@needs_netns
+def test_a_compile_error_is_shown_in_full_once_even_with_workers(tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "echo_server.c").write_text("int main(void) { return missing_symbol; }\n")
+    graded = sockgrade(tmp_path, str(sub), ECHO, "-n", "2")
+    assert graded.code == 1
+    assert graded.results is not None and len(graded.results["behaviours"]) > 2
+    # each xdist worker renders its own failures: the first behaviour collected that
+    # starts the program shows gcc's message, whichever worker runs it
+    assert len(re.findall(r"error: .missing_symbol. undeclared", graded.out)) == 1, graded.out
+    assert graded.out.count("the compiler's message is shown with the first behaviour") == \
+        len(graded.results["behaviours"]) - 1
 
 
 @needs_netns
