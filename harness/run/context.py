@@ -194,7 +194,7 @@ class RunContext:
         moment to be seen as gone, so the failure can say so."""
         # a program that is still running but provably waiting will not end either
         quiet.wait(self, lambda: any(p.poll() is not None for p in self.programs.values()),
-                   0.5)
+                   0.5, look=True)
 
     # ---- teardown and reporting ---------------------------------------------------
 

@@ -152,7 +152,8 @@ def _any_alarm(ctx: RunContext) -> bool | None:
 
 
 def wait(ctx: RunContext, ready: Callable[[], object], seconds: float,
-         pause: Callable[[float], object] | None = None, negative: bool = False) -> str:
+         pause: Callable[[float], object] | None = None, negative: bool = False,
+         look: bool = False) -> str:
     """Wait until `ready()`, `seconds` pass, or the programs are quiescent. Returns ''
     or, when quiescence ended the wait, what the programs are waiting in.
 
@@ -160,7 +161,10 @@ def wait(ctx: RunContext, ready: Callable[[], object], seconds: float,
     the steps after it run that much sooner: it ends early only if no program waits on
     a clock at all (a time-out that would have ended later still ends at the same time
     of the program's life, now nearer the next steps: a 5 s select() after a 3.5 s
-    "prints nothing" must still be 1.5 s away when the next step starts waiting)."""
+    "prints nothing" must still be 1.5 s away when the next step starts waiting).
+
+    `look`: the wait decides no verdict, only what a failure says (has a program ended?):
+    one quiet sample ends it, as no program that waits in such a call is ending."""
     deadline = time.monotonic() + seconds
     settle = SETTLE * ctx.slow
     watching = ctx.quiescence and bool(_ARCH) and bool(ctx.started)
@@ -178,6 +182,8 @@ def wait(ctx: RunContext, ready: Callable[[], object], seconds: float,
                 first = None
             elif first is None:
                 first = now
+                if look and not ready():
+                    return "quiet"
             else:
                 done = quiescence.settled(first, now, settle)
                 if done is not None and negative and any(w.timed for w in done.waits):
