@@ -21,7 +21,7 @@ import select
 import struct
 import termios
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from harness.judge import quiescence
@@ -52,8 +52,12 @@ def _int_ioctl(fd: int, request: int) -> int:
     return int(struct.unpack("i", fcntl.ioctl(fd, request, b"\0" * 4))[0])
 
 
-def harness_busy(ctx: RunContext, now: float, settle: float) -> tuple[str, ...]:
-    """What the harness itself still has in hand (each a reason not to conclude)."""
+def harness_busy(ctx: RunContext, now: float, settle: float,
+                 procs: Sequence[procwatch.ProcSample] = (),
+                 queues: Sequence[procwatch.SockQueue] = ()) -> tuple[str, ...]:
+    """What the harness itself still has in hand (each a reason not to conclude).
+    `procs` and `queues` (the sample's): where the program's end of a connection can be
+    looked at, bytes it has received are no longer in flight, acknowledged or not."""
     busy = []
     for conn in ctx.conns.values():
         if conn.closed or conn.eof or conn.reset:
@@ -69,7 +73,7 @@ def harness_busy(ctx: RunContext, now: float, settle: float) -> tuple[str, ...]:
             continue
         if readable:
             busy.append(f"{conn.name}: something arrived, not yet read")
-        elif unacked:
+        elif unacked and not (conn.proto == "tcp" and _arrived_all(conn, procs, queues)):
             busy.append(f"{conn.name}: {unacked} bytes not yet acknowledged")
     for prog in ctx.started:
         if prog.status is not None:
@@ -83,6 +87,26 @@ def harness_busy(ctx: RunContext, now: float, settle: float) -> tuple[str, ...]:
                 if _int_ioctl(prog.terminal_fd, termios.FIONREAD):
                     busy.append(f"{prog.name}: output not yet read")
     return tuple(busy)
+
+
+def _arrived_all(conn: Conn, procs: Sequence[procwatch.ProcSample],
+                 queues: Sequence[procwatch.SockQueue]) -> bool:
+    """Whether the program's end of `conn` has received every byte the harness wrote
+    (its kernel's counter): what is not yet acknowledged then waits only for the
+    program's kernel's delayed ACK, not to arrive."""
+    row = next((q for q in queues if q.proto.startswith("tcp") and q.inode
+                and q.remote_port == conn.local_port and q.local_port == conn.remote_port),
+               None)
+    proc = next((p for p in procs if row is not None and row.inode in p.sockets), None)
+    if row is None or proc is None:
+        return False
+    fd = next((d.fd for d in procwatch.descriptors(proc.pid) or ()
+               if d.kind == "socket" and d.inode == row.inode), None)
+    if fd is None:
+        return False
+    # in order only, so every data byte is in once as many have come (a FIN counts one)
+    got = procwatch.received(proc.pid, fd)
+    return got is not None and got >= len(conn.sent)
 
 
 def note(ctx: RunContext) -> None:
@@ -132,7 +156,8 @@ def sample(ctx: RunContext, settle: float, until: float | None = None) -> quiesc
     since = {t.tid: s for t in tasks if (s := _since(ctx, t.tid, t.runs)) is not None}
     _remember(ctx, now, {t.tid: t.runs for t in tasks})
     return quiescence.Sample(now, _ARCH, tuple(procs), queues, ports,
-                             harness_busy(ctx, time.monotonic(), settle), until=until,
+                             harness_busy(ctx, time.monotonic(), settle, procs, queues),
+                             until=until,
                              since=since, finished=finished(ctx))
 
 

@@ -33,6 +33,7 @@ from harness.sandbox.syscalls import Call
 
 _PIDFD_GETFD = 438  # the same number on every architecture (new system calls are)
 _libc = ctypes.CDLL(None, use_errno=True)
+_TCP_INFO, _BYTES_RECEIVED = 11, 128  # getsockopt's option; the counter's offset in it
 _TFD = re.compile(r"^tfd:\s*(\d+)\s+events:\s*([0-9a-f]+).*?\bino:([0-9a-f]+)", re.M)
 
 
@@ -210,6 +211,31 @@ def _getfd(pid: int, fd: int) -> int | None:
         return got if got >= 0 else None
     finally:
         os.close(pidfd)
+
+
+def received(pid: int, fd: int) -> int | None:
+    """The bytes process `pid`'s TCP socket `fd` has received in order, read or not
+    (tcp_info's counter, on a duplicate: nothing is read from the socket); None when it
+    cannot be looked at. Bytes it counts have arrived, acknowledged or not."""
+    dup = _getfd(pid, fd)
+    if dup is None:
+        return None
+    try:
+        sock = socket.socket(fileno=dup)
+    except OSError:
+        os.close(dup)
+        return None
+    with sock:
+        if sock.type != socket.SOCK_STREAM or sock.family not in (socket.AF_INET,
+                                                                  socket.AF_INET6):
+            return None
+        try:
+            raw = sock.getsockopt(socket.IPPROTO_TCP, _TCP_INFO, 256)
+        except OSError:
+            return None
+    # appended to, never moved (Linux 4.1+)
+    return int(struct.unpack_from("Q", raw, _BYTES_RECEIVED)[0]) \
+        if len(raw) >= _BYTES_RECEIVED + 8 else None
 
 
 def _ready_and_timed(fd: int, kind: str) -> tuple[int | None, bool | None]:

@@ -1,0 +1,99 @@
+"""A program's TCP socket's received-bytes counter, read through a duplicate of its
+descriptor: what lets quiescence tell bytes that arrived (their ACK merely delayed) from
+bytes still in flight."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import pytest
+
+from harness.run import quiet
+from harness.sandbox import procwatch
+
+CHILD = """
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+print(s.fileno(), flush=True)
+sys.stdin.readline()
+got = b""
+s.setblocking(False)
+try:
+    while True:
+        more = s.recv(65536)
+        if not more:
+            break
+        got += more
+except BlockingIOError:
+    pass
+print(len(got), flush=True)
+"""
+
+
+@pytest.fixture
+def connected() -> Iterator[tuple[subprocess.Popen[str], int, socket.socket]]:
+    """A child process connected to us: (it, its socket's fd, our end)."""
+    with socket.socket() as lst:
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(1)
+        child = subprocess.Popen([sys.executable, "-c", CHILD, str(lst.getsockname()[1])],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert child.stdout is not None
+        ours, _ = lst.accept()
+    try:
+        fd = int(child.stdout.readline())
+        yield child, fd, ours
+    finally:
+        ours.close()
+        child.kill()
+        child.wait()
+
+
+def _until(pred: object, seconds: float = 10.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if pred():  # type: ignore[operator]
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def test_what_a_program_received_counts_and_it_still_reads_it(
+        connected: tuple[subprocess.Popen[str], int, socket.socket]) -> None:
+    child, fd, ours = connected
+    assert procwatch.received(child.pid, fd) == 0
+    ours.sendall(b"x" * 1000)
+    assert _until(lambda: procwatch.received(child.pid, fd) == 1000)
+    assert procwatch.received(child.pid, 0) is None  # its stdin: a pipe, not a socket
+    # the look took nothing: the program reads all 1000 bytes itself
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.write("go\n")
+    child.stdin.flush()
+    assert child.stdout.readline().strip() == "1000"
+
+
+def test_no_such_process_is_none() -> None:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    assert procwatch.received(int(done.stdout), 3) is None
+
+
+def test_bytes_the_program_received_are_no_longer_in_flight(
+        connected: tuple[subprocess.Popen[str], int, socket.socket]) -> None:
+    child, _fd, ours = connected
+    ours.sendall(b"y" * 300)
+    conn = SimpleNamespace(name="c1", sock=ours, proto="tcp", sent=bytearray(b"y" * 300),
+                           local_port=ours.getsockname()[1], remote_port=ours.getpeername()[1])
+
+    def arrived() -> bool:
+        procs = [p for p in [procwatch.sample_process(child.pid, "child", {}, False)] if p]
+        return quiet._arrived_all(conn, procs, procwatch.socket_queues())  # type: ignore[arg-type]
+
+    assert _until(arrived)
+    conn.sent += b"z"  # one byte more than its socket has had: not all arrived
+    assert not arrived()
