@@ -19,6 +19,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -238,10 +239,8 @@ def prove(pid: int) -> dict[str, object]:
         return _trace(t)
     finally:
         if t.pid:
-            try:
+            with contextlib.suppress(Unknown):
                 _ptrace(_DETACH, t.pid, 0, t.pending)
-            except Unknown:
-                pass
 
 
 def _trace(t: Tracee) -> dict[str, object]:
