@@ -34,7 +34,7 @@ from typing import Protocol
 
 from harness.judge import quiescence
 from harness.run.peers import Conn
-from harness.sandbox import procwatch, syscalls
+from harness.sandbox import looptrace, procwatch, syscalls
 from harness.sandbox.procs import Program
 from harness.sandbox.walls import RunWalls
 
@@ -241,7 +241,7 @@ class Loops:
         for pid in due:
             try:
                 tracer = subprocess.Popen(
-                    [sys.executable, "-m", "harness.sandbox.looptrace", str(pid)],
+                    [sys.executable, "-I", "-S", looptrace.__file__, str(pid)],
                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             except OSError:
                 self.proofs[pid] = None

@@ -10,9 +10,10 @@ memory, the next round is the same again, and so on: the loop never ends (until 
 signal: the CPU limit's, read here as `cpu_left`, or the harness's own).
 
 Rules this module keeps:
-- Run in a process of its own (`python -m harness.sandbox.looptrace PID`, JSON on
-  stdout): the traced program is the harness's child, and the harness's threads wait
-  for it; a tracer that is not the parent keeps their waits apart from its stops.
+- Run in a process of its own (`python -I -S looptrace.py PID`: the standard library
+  only, so that it starts fast; JSON on stdout): the traced program is the harness's
+  child, and the harness's threads wait for it; a tracer that is not the parent keeps
+  their waits apart from its stops.
 - x86_64 only; anything odd is "unknown" with a reason, never a proof.
 - The tracee is always detached, a signal that arrived meanwhile passed on to it.
 """
@@ -43,6 +44,7 @@ _READ, _RECVFROM = 0, 45
 _RIP, _NREGS = 16, 27  # user_regs_struct: rip's index, the number of registers
 MEMORY_CAP = 64 << 20
 MAX_STEPS = 20000
+ROUNDS = 4  # pairs of calls tried
 BUDGET = 0.5  # seconds
 
 
@@ -244,13 +246,30 @@ def prove(pid: int) -> dict[str, object]:
 
 
 def _trace(t: Tracee) -> dict[str, object]:
+    """Up to ROUNDS rounds of the loop, until two calls in a row see the same state (a
+    round may differ where the kernel wrote the process's memory on its own: rseq's CPU
+    number after a migration, so another pair is tried)."""
     ip, entry = t.until_entry()
     nr, fd = entry[0], entry[1]
     if nr not in (_READ, _RECVFROM) or entry[3] == 0:
         raise Unknown(f"its next system call is {nr}, not read() or recvfrom()")
     inode = _socket_inode(t.pid, fd)
     t.maps = _maps(t.pid)
-    first = (t.regs(), t.xstate(), t.memory())
+    state = (t.regs(), t.xstate(), t.memory())
+    for _ in range(ROUNDS):
+        _round(t, ip, entry)
+        again = (t.regs(), t.xstate(), t.memory())
+        if again == state:
+            call = "read" if nr == _READ else "recvfrom"
+            return {"endless": True, "call": call, "fd": fd, "inode": inode,
+                    "cpu_left": cpu_left(t.pid)}
+        state = again
+    raise Unknown("registers or memory changed between two calls")
+
+
+def _round(t: Tracee, ip: int, entry: tuple[int, ...]) -> None:
+    """From the call's entry to the next entry of the same call, which it must return
+    0 from, stepping through every instruction between them."""
     _ptrace(_SYSCALL, t.pid)
     t.wait()
     op, _ip, result = t.syscall_info()
@@ -259,17 +278,11 @@ def _trace(t: Tracee) -> dict[str, object]:
     for _ in range(MAX_STEPS):
         if time.monotonic() > t.deadline:
             raise Unknown("out of time")
-        rip = t.regs()[_RIP]
-        what = hidden_input(t.code(rip))
+        what = hidden_input(t.code(t.regs()[_RIP]))
         if what == "syscall":
-            ip2, entry2 = t.until_entry()
-            if ip2 != ip or entry2 != entry:
+            if t.until_entry() != (ip, entry):
                 raise Unknown("the next system call is another one")
-            if (t.regs(), t.xstate(), t.memory()) != first:
-                raise Unknown("registers or memory changed between the two calls")
-            call = "read" if nr == _READ else "recvfrom"
-            return {"endless": True, "call": call, "fd": fd, "inode": inode,
-                    "cpu_left": cpu_left(t.pid)}
+            return
         if what:
             raise Unknown(f"it runs {what}")
         _ptrace(_SINGLESTEP, t.pid)
