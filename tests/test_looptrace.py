@@ -183,6 +183,31 @@ def test_a_positive_wait_ends_on_a_proven_loop_and_a_negative_one_does_not(
         prog.close()
 
 
+@live
+def test_a_loop_that_cannot_be_proven_is_traced_once_per_wait(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    exe = _compile(tmp_path, LOOPS["counter"])
+    prog = procs.Program("loop", [str(exe)], tmp_path, {"PATH": "/usr/bin"},
+                         tmp_path / "stderr", Transcript())
+    tracers: list[list[str]] = []
+    real = subprocess.Popen
+
+    def popen(args: list[str], **kw: object) -> subprocess.Popen[str]:
+        tracers.append(args)
+        return real(args, **kw)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(quiet.subprocess, "Popen", popen)
+    try:
+        assert procs.wait_for(lambda: b"port" in prog.stdout() or prog.poll(), 10)
+        socket.create_connection(("127.0.0.1", int(prog.stdout().split()[1]))).close()
+        ctx = SimpleNamespace(conns={}, started=[prog], walls=NO_WALLS, slow=1.0,
+                              quiescence=True, marks=[])
+        assert quiet.wait(ctx, lambda: False, 1.5) == ""  # it counts: the wait runs out
+        assert len(tracers) == 1 and tracers[0][-1] == str(prog.pid)
+    finally:
+        prog.close()
+
+
 # ---- the pure parts ------------------------------------------------------------------
 
 

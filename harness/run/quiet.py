@@ -54,6 +54,7 @@ _SIOCOUTQ = 0x5411  # TIOCOUTQ: bytes not yet acknowledged (TCP) or sent (UDP)
 _ARCH = syscalls.machine() if syscalls.machine() in syscalls.TABLES else ""
 _TABLE = syscalls.TABLES.get(_ARCH, {})
 HISTORY = 64  # marks kept per run
+TRACERS: set[int] = set()  # looptrace processes at work: the harness's, not the run's
 
 
 def _int_ioctl(fd: int, request: int) -> int:
@@ -125,7 +126,7 @@ def note(ctx: RunContext) -> None:
         pids = procwatch.run_pids(ctx.walls.join, [p.pid for p in ctx.started
                                                    if p.status is None])
         if pids is not None:
-            _remember(ctx, now, procwatch.marks(pids))
+            _remember(ctx, now, procwatch.marks(pids - TRACERS))
 
 
 def _remember(ctx: RunContext, t: float, marks: dict[int, str]) -> None:
@@ -149,6 +150,8 @@ def sample(ctx: RunContext, settle: float, until: float | None = None,
     now = time.monotonic()
     roots = {p.pid: p for p in ctx.started if p.status is None}
     pids = procwatch.run_pids(ctx.walls.join, roots)
+    if pids is not None:
+        pids -= TRACERS  # without a cgroup the harness's children are the run's
     ports = frozenset(c.local_port for c in ctx.conns.values())
     if pids is None:
         return quiescence.Sample(now, _ARCH, (), (), ports, problem="cannot list the processes")
@@ -221,6 +224,7 @@ class Loops:
         for pid, (tracer, at) in list(self.tracing.items()):
             if tracer.poll() is not None:
                 del self.tracing[pid]
+                TRACERS.discard(tracer.pid)
                 self.proofs[pid] = _proof(tracer, at)
         return {pid: p for pid, p in self.proofs.items() if p is not None}
 
@@ -247,13 +251,19 @@ class Loops:
                 self.proofs[pid] = None
                 continue
             self.tracing[pid] = (tracer, time.monotonic())
+            TRACERS.add(tracer.pid)
 
     def close(self) -> None:
         """Tracers still at work finish on their own (they always detach): reap them
         on a thread rather than wait here, and never kill one mid-step."""
         for tracer, _at in self.tracing.values():
-            threading.Thread(target=tracer.communicate, daemon=True).start()
+            threading.Thread(target=_reap, args=(tracer,), daemon=True).start()
         self.tracing.clear()
+
+
+def _reap(tracer: subprocess.Popen[str]) -> None:
+    tracer.communicate()
+    TRACERS.discard(tracer.pid)
 
 
 def _proof(tracer: subprocess.Popen[str], at: float) -> quiescence.LoopProof | None:
