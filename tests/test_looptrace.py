@@ -35,6 +35,7 @@ PROGRAM = r"""
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 #include <x86intrin.h>
@@ -73,6 +74,7 @@ LOOPS = {
     "rdtsc": "for (;;) { sink = __rdtsc(); read(c, buf, sizeof buf); }",
     "threads": "pthread_t t; pthread_create(&t, NULL, idle, NULL); " + SPIN,
     "handler": "signal(SIGALRM, on_alarm); " + SPIN,
+    "shut_rd": "shutdown(c, SHUT_RD); " + SPIN,  # read() returns 0, yet data can come
     "gives_up": "for (n = 0; n < 3000000L; n++) read(c, buf, sizeof buf);",
 }
 
@@ -99,13 +101,18 @@ def spinning(tmp_path: Path) -> Iterator[tuple[Path, list[subprocess.Popen[str]]
 
 
 def _run(tmp: Path, started: list[subprocess.Popen[str]], loop: str,
-         opt: str = "-O0") -> subprocess.Popen[str]:
-    """Start the program, connect and leave: it spins on the client's EOF."""
+         opt: str = "-O0", keep: list[socket.socket] | None = None) -> subprocess.Popen[str]:
+    """Start the program, connect and leave (or stay, into `keep`): it spins on the
+    client's EOF."""
     prog = subprocess.Popen([str(_compile(tmp, loop, opt))], stdout=subprocess.PIPE, text=True)
     started.append(prog)
     assert prog.stdout is not None
     port = int(prog.stdout.readline().split()[1])
-    socket.create_connection(("127.0.0.1", port)).close()
+    client = socket.create_connection(("127.0.0.1", port))
+    if keep is None:
+        client.close()
+    else:
+        keep.append(client)
     assert procs.wait_for(lambda: _state(prog.pid) == "R", 10), "it never ran"
     return prog
 
@@ -149,6 +156,19 @@ def test_a_loop_that_can_end_is_not_proven(spinning: tuple[Path, list[subprocess
     assert got["endless"] is False
     assert why in str(got["why"])
     assert prog.poll() is None
+
+
+@live
+def test_a_socket_shut_for_reading_by_the_program_is_not_proven(
+        spinning: tuple[Path, list[subprocess.Popen[str]]]) -> None:
+    """shutdown(SHUT_RD) makes read() return 0 while the client can still send."""
+    keep: list[socket.socket] = []
+    prog = _run(*spinning, LOOPS["shut_rd"], keep=keep)
+    got = _trace(prog.pid)
+    assert got["endless"] is False and "has not closed it" in str(got["why"]), got
+    keep[0].sendall(b"0123456789")  # and then it does end
+    assert prog.wait(timeout=30) == 0
+    keep[0].close()
 
 
 @live

@@ -41,6 +41,10 @@ _NT_PRFPREG, _NT_X86_XSTATE = 2, 0x202
 _WALL = 0x40000000
 _EVENT_STOP = 128
 _READ, _RECVFROM = 0, 45
+# TCP states after the peer's FIN (CLOSE_WAIT, LAST_ACK, CLOSING; CLOSE after a reset):
+# nothing can arrive any more (after the program's own shutdown(SHUT_RD), which also
+# makes read() return 0, data still can)
+_PEER_FINISHED = (8, 9, 11, 7)
 _RIP, _NREGS = 16, 27  # user_regs_struct: rip's index, the number of registers
 MEMORY_CAP = 64 << 20
 MAX_STEPS = 20000
@@ -198,8 +202,12 @@ def _socket_inode(pid: int, fd: int) -> int:
         try:
             with open(f"/proc/{pid}/net/{name}") as f:
                 next(f)
-                if any(line.split()[9] == str(inode) for line in f):
-                    return inode
+                row = next((r for r in map(str.split, f) if r[9] == str(inode)), None)
+            if row is None:
+                continue
+            if int(row[3], 16) not in _PEER_FINISHED:
+                raise Unknown(f"descriptor {fd}'s peer has not closed it (state {row[3]})")
+            return inode
         except OSError:
             continue
     raise Unknown(f"descriptor {fd} is not a TCP socket")
