@@ -246,7 +246,8 @@ class Loops:
             try:
                 tracer = subprocess.Popen(
                     [sys.executable, "-I", "-S", looptrace.__file__, str(pid)],
-                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL, text=True)
             except OSError:
                 self.proofs[pid] = None
                 continue
