@@ -11,6 +11,10 @@ Rules this module keeps:
 - Quiescence is concluded only from two samples `settle` seconds apart that are both
   quiescent and identical (same threads, same calls, and no thread has run between
   them): a thread that woke and went back to the same wait shows in its run count.
+- A running thread counts as waiting only in a process proven to loop for ever
+  (`sandbox.looptrace`: the same read() returning 0 with the same registers and memory),
+  with CPU time left past the end of the wait, and only for a wait for something to
+  come (`usable`): the CPU limit's signal could still end it and close its sockets.
 """
 
 from __future__ import annotations
@@ -25,8 +29,20 @@ from harness.transcript import Check
 
 _LISTEN = 10  # TCP state number
 MARGIN = 0.1  # seconds a timed wait must outlast the harness's wait to count as none
+LOOP_MARGIN = 1.0  # CPU seconds a proven loop must have left past the end of the wait
 _MULTIPLEX = ("poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait",
               "epoll_pwait2")
+
+
+@dataclass(frozen=True)
+class LoopProof:
+    """A process proven to call `call` on the socket `inode` over and over for ever (until
+    a signal), with `cpu_left` CPU seconds before its CPU limit, measured at `at`."""
+
+    call: str
+    inode: int
+    cpu_left: float
+    at: float  # seconds (monotonic)
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,7 @@ class Sample:
     # inodes of the harness's TCP sockets that have read the program's FIN: whatever the
     # program's end of such a connection has not seen acknowledged has arrived anyway
     finished: frozenset[int] = frozenset()
+    endless: dict[int, LoopProof] = dataclasses.field(default_factory=dict)  # by pid
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,7 @@ class Wait:
     fd_kind: str = ""
     inode: int = 0
     timed: bool = False  # with a time-out that ends after the harness stops waiting
+    loop: bool = False  # running a loop proven endless (`LoopProof`)
 
 
 @dataclass(frozen=True)
@@ -113,6 +131,25 @@ def task_wait(task: TaskSample, arch: str, since: float | None = None,
     return Wait(task.pid, task.tid, call.name, fd.kind, fd.inode, timed)
 
 
+def loop_wait(task: TaskSample, proof: LoopProof, until: float | None) -> Wait | str:
+    """A thread of a process proven to loop for ever, as a wait, while its CPU limit
+    cannot end it before the harness stops waiting (it uses at most one CPU second a
+    second)."""
+    if task.state not in ("R", "S", "D"):
+        return f"thread {task.tid} is in state {task.state}"
+    if until is None or proof.cpu_left <= until - proof.at + LOOP_MARGIN:
+        return f"thread {task.tid} loops, but its CPU limit may end it first"
+    return Wait(task.pid, task.tid, proof.call, "socket", proof.inode, loop=True)
+
+
+def usable(verdict: Verdict | None, negative: bool) -> Verdict | None:
+    """The verdict, unless the wait is a check that nothing happens and a program waits
+    on a clock or loops (a time-out or its CPU limit could still end it first)."""
+    if verdict is not None and negative and any(w.timed or w.loop for w in verdict.waits):
+        return None
+    return verdict
+
+
 def judge(sample: Sample) -> Verdict:
     """Whether this one sample shows the run quiescent."""
     if sample.problem:
@@ -130,12 +167,18 @@ def judge(sample: Sample) -> Verdict:
         if proc.alarm or proc.posix_timers or proc.armed_timerfds:
             return Verdict(False, f"process {proc.pid} has a timer set")
         sockets |= proc.sockets
+        proof = sample.endless.get(proc.pid)
+        if proof is not None and len(proc.tasks) != 1:
+            return Verdict(False, f"process {proc.pid} has more than one thread")
         for task in proc.tasks:
-            got = task_wait(task, sample.arch, sample.since.get(task.tid), sample.until)
+            got = (loop_wait(task, proof, sample.until) if proof is not None
+                   else task_wait(task, sample.arch, sample.since.get(task.tid), sample.until))
             if isinstance(got, str):
                 return Verdict(False, got)
             waits.append(got)
-            key.append((task.pid, task.tid, task.state, task.syscall, task.runs))
+            # a proven loop runs all the time: its state and run count change, not its loop
+            key.append((task.pid, task.tid, "loop") if proof is not None
+                       else (task.pid, task.tid, task.state, task.syscall, task.runs))
     ports = set(sample.harness_ports) | {q.local_port for q in sample.queues
                                          if q.inode in sockets}
     arrived = _arrived(sample)
@@ -175,6 +218,10 @@ def describe(verdict: Verdict, names: dict[int, str], queues: tuple[SockQueue, .
     who = names.get(first.pid, _("a child process"))
     if first.call == "stopped":
         text = _("{who} is stopped (SIGSTOP)").format(who=who)
+    elif first.loop:
+        text = _("{who} calls {call}() over and over {what}, which returns 0 (the other end"
+                 " has closed it), and nothing else changes: the loop never ends").format(
+            who=who, call=first.call, what=_what(first, queues, conns))
     else:
         text = _("{who} is waiting in {call}() {what}").format(
             who=who, call=first.call, what=_what(first, queues, conns))

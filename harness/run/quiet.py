@@ -10,23 +10,31 @@ Rules this module keeps:
 - The decision is `judge.quiescence`'s. This module only samples and waits.
 - Off (`--sockgrade-quiescence=off`), with no program started, or where /proc cannot
   tell, every wait keeps its time-out.
+- A process that keeps running while all else is quiet is handed, once per wait, to
+  `sandbox.looptrace` (in a process of its own, not waited for here) to prove its loop
+  endless; only for a wait for something to come, never for a check that nothing does.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
+import json
 import os
 import select
 import struct
+import subprocess
+import sys
 import termios
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from harness.judge import quiescence
 from harness.run.peers import Conn
-from harness.sandbox import procwatch, syscalls
+from harness.sandbox import looptrace, procwatch, syscalls
 from harness.sandbox.procs import Program
 from harness.sandbox.walls import RunWalls
 
@@ -46,6 +54,7 @@ _SIOCOUTQ = 0x5411  # TIOCOUTQ: bytes not yet acknowledged (TCP) or sent (UDP)
 _ARCH = syscalls.machine() if syscalls.machine() in syscalls.TABLES else ""
 _TABLE = syscalls.TABLES.get(_ARCH, {})
 HISTORY = 64  # marks kept per run
+TRACERS: set[int] = set()  # looptrace processes at work: the harness's, not the run's
 
 
 def _int_ioctl(fd: int, request: int) -> int:
@@ -117,7 +126,7 @@ def note(ctx: RunContext) -> None:
         pids = procwatch.run_pids(ctx.walls.join, [p.pid for p in ctx.started
                                                    if p.status is None])
         if pids is not None:
-            _remember(ctx, now, procwatch.marks(pids))
+            _remember(ctx, now, procwatch.marks(pids - TRACERS))
 
 
 def _remember(ctx: RunContext, t: float, marks: dict[int, str]) -> None:
@@ -136,10 +145,13 @@ def _since(ctx: RunContext, tid: int, runs: str) -> float | None:
     return min((p.started_at for p in ctx.started), default=None)
 
 
-def sample(ctx: RunContext, settle: float, until: float | None = None) -> quiescence.Sample:
+def sample(ctx: RunContext, settle: float, until: float | None = None,
+           endless: dict[int, quiescence.LoopProof] | None = None) -> quiescence.Sample:
     now = time.monotonic()
     roots = {p.pid: p for p in ctx.started if p.status is None}
     pids = procwatch.run_pids(ctx.walls.join, roots)
+    if pids is not None:
+        pids -= TRACERS  # without a cgroup the harness's children are the run's
     ports = frozenset(c.local_port for c in ctx.conns.values())
     if pids is None:
         return quiescence.Sample(now, _ARCH, (), (), ports, problem="cannot list the processes")
@@ -158,7 +170,7 @@ def sample(ctx: RunContext, settle: float, until: float | None = None) -> quiesc
     return quiescence.Sample(now, _ARCH, tuple(procs), queues, ports,
                              harness_busy(ctx, time.monotonic(), settle, procs, queues),
                              until=until,
-                             since=since, finished=finished(ctx))
+                             since=since, finished=finished(ctx), endless=endless or {})
 
 
 def finished(ctx: RunContext) -> frozenset[int]:
@@ -193,6 +205,82 @@ def wait(ctx: RunContext, ready: Callable[[], object], seconds: float,
     deadline = time.monotonic() + seconds
     settle = SETTLE * ctx.slow
     watching = ctx.quiescence and bool(_ARCH) and bool(ctx.started)
+    loops = Loops()
+    try:
+        return _wait(ctx, ready, deadline, settle, watching, pause, negative, look, loops)
+    finally:
+        loops.close()
+
+
+class Loops:
+    """The proofs of endless loops asked for during one wait, by pid (None: refused)."""
+
+    def __init__(self) -> None:
+        self.proofs: dict[int, quiescence.LoopProof | None] = {}
+        self.tracing: dict[int, tuple[subprocess.Popen[str], float]] = {}
+        self.running: dict[int, float] = {}  # since when a process has been seen running
+
+    def proven(self) -> dict[int, quiescence.LoopProof]:
+        for pid, (tracer, at) in list(self.tracing.items()):
+            if tracer.poll() is not None:
+                del self.tracing[pid]
+                TRACERS.discard(tracer.pid)
+                self.proofs[pid] = _proof(tracer, at)
+        return {pid: p for pid, p in self.proofs.items() if p is not None}
+
+    def look(self, now: quiescence.Sample, settle: float) -> None:
+        """Ask for a proof for each single-threaded process that has been running at
+        least `settle` while all else would be quiet if it looped for ever."""
+        spinning = {p.pid for p in now.procs
+                    if len(p.tasks) == 1 and p.tasks[0].state == "R"}
+        self.running = {pid: self.running.get(pid, now.t) for pid in spinning}
+        due = [pid for pid, t in self.running.items() if now.t - t >= settle
+               and pid not in self.proofs and pid not in self.tracing]
+        if not due:
+            return
+        guess = {pid: quiescence.LoopProof("read", 0, float("inf"), now.t)
+                 for pid in spinning}
+        if not quiescence.judge(dataclasses.replace(now, endless=guess)).quiet:
+            return
+        for pid in due:
+            try:
+                tracer = subprocess.Popen(
+                    [sys.executable, "-I", "-S", looptrace.__file__, str(pid)],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL, text=True)
+            except OSError:
+                self.proofs[pid] = None
+                continue
+            self.tracing[pid] = (tracer, time.monotonic())
+            TRACERS.add(tracer.pid)
+
+    def close(self) -> None:
+        """Tracers still at work finish on their own (they always detach): reap them
+        on a thread rather than wait here, and never kill one mid-step."""
+        for tracer, _at in self.tracing.values():
+            threading.Thread(target=_reap, args=(tracer,), daemon=True).start()
+        self.tracing.clear()
+
+
+def _reap(tracer: subprocess.Popen[str]) -> None:
+    tracer.communicate()
+    TRACERS.discard(tracer.pid)
+
+
+def _proof(tracer: subprocess.Popen[str], at: float) -> quiescence.LoopProof | None:
+    try:
+        out = json.loads(tracer.communicate()[0] or "{}")
+        if out.get("endless") is True:
+            return quiescence.LoopProof(str(out["call"]), int(out["inode"]),
+                                        float(out["cpu_left"]), at)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return None
+
+
+def _wait(ctx: RunContext, ready: Callable[[], object], deadline: float, settle: float,
+          watching: bool, pause: Callable[[float], object] | None, negative: bool,
+          look: bool, loops: Loops) -> str:
     first: quiescence.Sample | None = None
     step = 0.003
     while True:
@@ -202,17 +290,17 @@ def wait(ctx: RunContext, ready: Callable[[], object], seconds: float,
         if left <= 0:
             return ""
         if watching:
-            now = sample(ctx, settle, deadline)
+            now = sample(ctx, settle, deadline, None if negative else loops.proven())
             if not quiescence.judge(now).quiet:
+                if not negative and not look:
+                    loops.look(now, settle)
                 first = None
             elif first is None:
                 first = now
                 if look and not ready():
                     return "quiet"
             else:
-                done = quiescence.settled(first, now, settle)
-                if done is not None and negative and any(w.timed for w in done.waits):
-                    done = None
+                done = quiescence.usable(quiescence.settled(first, now, settle), negative)
                 if done is not None and not ready():
                     return quiescence.describe(
                         done, {p.pid: p.name for p in ctx.started}, now.queues,
