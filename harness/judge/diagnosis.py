@@ -71,6 +71,7 @@ class Seen:
     conns: tuple[ConnSeen, ...] = ()
     ended: tuple[EndSeen, ...] = ()
     problem: str = ""  # why the run could not be looked at ('' when it could)
+    looping: dict[int, str] = field(default_factory=dict)  # pids proven to loop: the call
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,11 @@ def _clause(task: TaskSample, seen: Seen, by_fd: dict[int, Descriptor],
     """What one thread does; None when that cannot be told."""
     if task.state in ("T", "t"):
         return _Clause("stopped", _("is stopped (SIGSTOP): only SIGCONT lets it go on"))
+    if task.pid in seen.looping:  # proven (sandbox.looptrace): no CPU to measure
+        return _Clause("spinning", _(
+            "is in an endless loop: it calls {call}() over and over, which returns 0 at "
+            "once (the other end has closed that socket), and never waits for anything"
+        ).format(call=seen.looping[task.pid]))
     spun = _spinning(task, seen)
     if spun is not None:
         return _Clause("spinning", _(

@@ -36,6 +36,7 @@ class Actions(ProgramSteps, NetworkSteps):
         for step in todo:
             self.current = step
             self.quiet_why = self.quiet_then = ""
+            self.looping = {}
             quiet.note(self)
             HANDLERS[step.kind](self, step, step.args)
 

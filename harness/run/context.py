@@ -61,6 +61,7 @@ class RunContext:
         self.current: Step | None = None  # the step being run (its points, for check())
         self.quiet_why = ""  # why this step's wait ended before its time-out, if it did
         self.quiet_then = ""  # and what that leaves undone ("it has nothing more to send")
+        self.looping: dict[int, str] = {}  # pids its wait proved to loop for ever: the call
         self.behaviour: Behaviour | None = None  # its hint is a failed step's fallback
         self.marks: list[tuple[float, dict[int, str]]] = []  # when threads last ran
         for name, fdef in spec.files.items():

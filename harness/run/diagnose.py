@@ -90,7 +90,9 @@ def look(ctx: RunContext) -> diagnosis.Diagnosis:
     seen = diagnosis.Seen(
         sample.arch, sample.procs, {pid: procwatch.descriptors(pid) for pid in pids},
         sample.queues, _cpu(ctx, sample.t, runs, pids,
-                            any(t.state == "R" for p in sample.procs for t in p.tasks)),
+                            any(t.state == "R" and p.pid not in ctx.looping
+                                for p in sample.procs for t in p.tasks)),
         names,
-        frozenset(pid for pid in pids if _python(pid)), conns, tuple(ended), sample.problem)
+        frozenset(pid for pid in pids if _python(pid)), conns, tuple(ended), sample.problem,
+        dict(ctx.looping))
     return diagnosis.diagnose(seen)

@@ -48,6 +48,7 @@ class RunContext(Protocol):
     slow: float
     quiescence: bool
     marks: list[tuple[float, dict[int, str]]]  # (when, run count by thread), oldest first
+    looping: dict[int, str]  # pids proven to loop for ever in this step's wait: the call
 
 SETTLE = 0.03  # seconds two alike quiet samples must be apart (times `slow`)
 _SIOCOUTQ = 0x5411  # TIOCOUTQ: bytes not yet acknowledged (TCP) or sent (UDP)
@@ -55,6 +56,7 @@ _ARCH = syscalls.machine() if syscalls.machine() in syscalls.TABLES else ""
 _TABLE = syscalls.TABLES.get(_ARCH, {})
 HISTORY = 64  # marks kept per run
 TRACERS: set[int] = set()  # looptrace processes at work: the harness's, not the run's
+TRIES = 3  # tracers a process may get in one wait when one fails only for the load
 
 
 def _int_ioctl(fd: int, request: int) -> int:
@@ -219,13 +221,16 @@ class Loops:
         self.proofs: dict[int, quiescence.LoopProof | None] = {}
         self.tracing: dict[int, tuple[subprocess.Popen[str], float]] = {}
         self.running: dict[int, float] = {}  # since when a process has been seen running
+        self.tries: dict[int, int] = {}  # tracers started, by pid
 
     def proven(self) -> dict[int, quiescence.LoopProof]:
         for pid, (tracer, at) in list(self.tracing.items()):
             if tracer.poll() is not None:
                 del self.tracing[pid]
                 TRACERS.discard(tracer.pid)
-                self.proofs[pid] = _proof(tracer, at)
+                proof, again = _proof(tracer, at)
+                if proof is not None or not again or self.tries.get(pid, 0) >= TRIES:
+                    self.proofs[pid] = proof
         return {pid: p for pid, p in self.proofs.items() if p is not None}
 
     def look(self, now: quiescence.Sample, settle: float) -> None:
@@ -252,6 +257,7 @@ class Loops:
                 self.proofs[pid] = None
                 continue
             self.tracing[pid] = (tracer, time.monotonic())
+            self.tries[pid] = self.tries.get(pid, 0) + 1
             TRACERS.add(tracer.pid)
 
     def close(self) -> None:
@@ -267,15 +273,18 @@ def _reap(tracer: subprocess.Popen[str]) -> None:
     TRACERS.discard(tracer.pid)
 
 
-def _proof(tracer: subprocess.Popen[str], at: float) -> quiescence.LoopProof | None:
+def _proof(tracer: subprocess.Popen[str], at: float) -> tuple[quiescence.LoopProof | None,
+                                                               bool]:
+    """The proof, or None and whether another try may make it (the tracer ran out of
+    time, or the kernel moved the process and wrote its memory, as under load)."""
     try:
         out = json.loads(tracer.communicate()[0] or "{}")
         if out.get("endless") is True:
             return quiescence.LoopProof(str(out["call"]), int(out["inode"]),
-                                        float(out["cpu_left"]), at)
+                                        float(out["cpu_left"]), at), False
+        return None, out.get("why") in looptrace.TRANSIENT
     except (ValueError, KeyError, TypeError, AttributeError):
-        pass
-    return None
+        return None, False
 
 
 def _wait(ctx: RunContext, ready: Callable[[], object], deadline: float, settle: float,
@@ -302,6 +311,7 @@ def _wait(ctx: RunContext, ready: Callable[[], object], deadline: float, settle:
             else:
                 done = quiescence.usable(quiescence.settled(first, now, settle), negative)
                 if done is not None and not ready():
+                    ctx.looping = {w.pid: w.call for w in done.waits if w.loop}
                     return quiescence.describe(
                         done, {p.pid: p.name for p in ctx.started}, now.queues,
                         {c.local_port: c.name for c in ctx.conns.values()})

@@ -50,6 +50,8 @@ MEMORY_CAP = 64 << 20
 MAX_STEPS = 20000
 ROUNDS = 4  # pairs of calls tried
 BUDGET = 0.5  # seconds
+OUT_OF_TIME, CHANGED = "out of time", "registers or memory changed between two calls"
+TRANSIENT = (OUT_OF_TIME, CHANGED)  # reasons another try may not have (the load's)
 
 
 class Unknown(Exception):
@@ -272,7 +274,7 @@ def _trace(t: Tracee) -> dict[str, object]:
             return {"endless": True, "call": call, "fd": fd, "inode": inode,
                     "cpu_left": cpu_left(t.pid)}
         state = again
-    raise Unknown("registers or memory changed between two calls")
+    raise Unknown(CHANGED)
 
 
 def _round(t: Tracee, ip: int, entry: tuple[int, ...]) -> None:
@@ -285,7 +287,7 @@ def _round(t: Tracee, ip: int, entry: tuple[int, ...]) -> None:
         raise Unknown(f"the call returned {result[:1]}, not 0")
     for _ in range(MAX_STEPS):
         if time.monotonic() > t.deadline:
-            raise Unknown("out of time")
+            raise Unknown(OUT_OF_TIME)
         what = hidden_input(t.code(t.regs()[_RIP]))
         if what == "syscall":
             if t.until_entry() != (ip, entry):
