@@ -111,8 +111,8 @@ def _grade(task: tuple[int, str, str, str, str, float, str, float, str]) -> tupl
         int, str, str, str, float, str]:
     """One behaviour of one program: (run, row, behaviour, status, seconds, words); a
     failed status carries its first failed check after a tab, and words are that check's
-    actual and hint, as the matrix test reads them. Past the deadline, or once the stop
-    file exists: 'skipped'."""
+    diagnosis, actual and hint and the warnings, as the matrix test reads them. Past the
+    deadline, or once the stop file exists: 'skipped'."""
     from harness.plugin import _budget
     from harness.run.runner import RunConfig, run_behaviour
 
@@ -140,7 +140,10 @@ def _grade(task: tuple[int, str, str, str, str, float, str, float, str]) -> tupl
         why = (f"line {bad.line} {bad.step}: {bad.actual}" if bad is not None
                else (outcome.error.strip().splitlines() or ["?"])[-1])
         status += "\t" + " ".join(why.split())[:300]
-        words = f"{bad.actual} {bad.hint}" if bad is not None else ""
+        # the same fields as test_matrix reads: what was seen, the actual, the hint and
+        # the compiler's warnings
+        words = (f"{bad.diagnosis} {bad.actual} {bad.hint} {outcome.warnings}"
+                 if bad is not None else "")
     return run, row, bid, status, time.monotonic() - t, words
 
 
