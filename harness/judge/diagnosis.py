@@ -25,10 +25,6 @@ from harness.sandbox.procwatch import Descriptor, ProcSample, SockQueue, TaskSam
 SPIN_SHARE = 0.1  # CPU time per wall time (of a thread found running) that is no pause
 SPIN_MIN = 0.1  # seconds of CPU, at least
 _LISTEN, _ESTABLISHED = 10, 1  # TCP state numbers
-_SHOWN = {"accept4": "accept", "pselect6": "select", "ppoll": "poll",
-          "epoll_pwait": "epoll_wait", "epoll_pwait2": "epoll_wait", "pread64": "pread",
-          "nanosleep": "sleep", "clock_nanosleep": "sleep", "rt_sigsuspend": "sigsuspend",
-          "rt_sigtimedwait": "sigtimedwait", "wait4": "wait", "semtimedop": "semop"}
 _MULTIPLEX = {"select", "poll", "epoll_wait"}
 _MOST = 3  # clauses on the first line
 
@@ -189,7 +185,7 @@ def _clause(task: TaskSample, seen: Seen, by_fd: dict[int, Descriptor],
     call = syscalls.describe_call(seen.arch, nr)
     if call is None:
         return _Clause("waiting_other", _("is in system call number {nr}").format(nr=nr))
-    name = _SHOWN.get(call.name, call.name)
+    name = syscalls.shown(call.name)
     if call.fd_arg is not None:
         fd = args[call.fd_arg] & 0xFFFFFFFF
         situation, what, inode = _descriptor(by_fd.get(fd), fd, rows, conns)

@@ -224,7 +224,7 @@ def describe(verdict: Verdict, names: dict[int, str], queues: tuple[SockQueue, .
             who=who, call=first.call, what=_what(first, queues, conns))
     else:
         text = _("{who} is waiting in {call}() {what}").format(
-            who=who, call=first.call, what=_what(first, queues, conns))
+            who=who, call=syscalls.shown(first.call), what=_what(first, queues, conns))
     if len(waits) > 1:
         text += _(" (and {n} more threads or processes, all waiting)").format(n=len(waits) - 1)
     return text

@@ -119,3 +119,15 @@ def describe_call(arch: str, nr: int) -> Call | None:
         return known
     name = next((n for n, x in _OTHER_NUMBERS.get(arch, {}).items() if x == nr), None)
     return None if name is None else Call(name, _OTHERS[name])
+
+
+# what a student called, for the kernel's name of it (glibc's select() is pselect6 here)
+_SHOWN = {"accept4": "accept", "pselect6": "select", "ppoll": "poll",
+          "epoll_pwait": "epoll_wait", "epoll_pwait2": "epoll_wait", "pread64": "pread",
+          "nanosleep": "sleep", "clock_nanosleep": "sleep", "rt_sigsuspend": "sigsuspend",
+          "rt_sigtimedwait": "sigtimedwait", "wait4": "wait", "semtimedop": "semop"}
+
+
+def shown(name: str) -> str:
+    """The call's name as the program's source most likely has it."""
+    return _SHOWN.get(name, name)
