@@ -32,7 +32,7 @@ from harness.run.outcome import PROPERTY, Outcome
 from harness.run.runner import RunConfig, run_behaviour
 from harness.run.submission import BuildFailure, Built, build, build_space, copy_submission
 from harness.sandbox import files, keyring, procs, userns, walls
-from harness.spec.model import Behaviour, Spec, SpecError, Step, load_spec
+from harness.spec.model import Behaviour, Spec, SpecError, Step, load_spec, walk_steps
 
 SETTINGS = pytest.StashKey[options.Settings]()
 BUILDS = pytest.StashKey["BuildCache"]()
@@ -190,7 +190,7 @@ def _budget(todo: tuple[Step, ...], slow: float) -> float:
 
 
 def _judges_packets(todo: tuple[Step, ...]) -> bool:
-    return any(s.kind == "expect_packets" or _judges_packets(s.children) for s in todo)
+    return any(s.kind == "expect_packets" for s in walk_steps(todo))
 
 
 def _kept_from_programs(s: options.Settings) -> tuple[Path, ...]:
@@ -252,22 +252,16 @@ class BehaviourItem(pytest.Item):
     def _started_earlier(self, line: int) -> bool:
         """Whether a behaviour collected before this one starts the program this one's
         step at `line` starts."""
-        name = next((getattr(s.args, "program", None) for s in _walk(self.behaviour.steps)
+        name = next((getattr(s.args, "program", None) for s in walk_steps(self.behaviour.steps)
                      if s.kind == "start" and s.line == line), None)
         for item in self.session.items:
             if item is self:
                 return False
             if isinstance(item, BehaviourItem) and name is not None and any(
                     s.kind == "start" and getattr(s.args, "program", None) == name
-                    for s in _walk(item.behaviour.steps)):
+                    for s in walk_steps(item.behaviour.steps)):
                 return True
         return False
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.behaviour.line - 1, f"{self.spec.assignment}.{self.behaviour.id}"
-
-
-def _walk(todo: tuple[Step, ...]) -> Iterator[Step]:
-    for s in todo:
-        yield s
-        yield from _walk(s.children)

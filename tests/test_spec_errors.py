@@ -402,14 +402,6 @@ def test_load_spec_of_a_missing_file(tmp_path: Path) -> None:
 # ---- the real spec -----------------------------------------------------------------
 
 
-def _walk(items: tuple[model.Step, ...]) -> list[model.Step]:
-    out: list[model.Step] = []
-    for s in items:
-        out.append(s)
-        out.extend(_walk(s.children))
-    return out
-
-
 @pytest.fixture(scope="module")
 def echo() -> model.Spec:
     return model.load_spec(ECHO)
@@ -428,13 +420,13 @@ def test_echo_server_spec_parses(echo: model.Spec) -> None:
 def test_echo_server_steps_know_their_lines(echo: model.Spec) -> None:
     for b in echo.behaviours:
         assert echo.source[b.line - 1].strip() == f"- id: {b.id}"
-        for s in _walk(b.steps):
+        for s in model.walk_steps(b.steps):
             assert s.line > 0
             assert f"- {s.kind}:" in echo.source[s.line - 1], (b.id, s)
 
 
 def test_echo_server_repeat_steps_have_children(echo: model.Spec) -> None:
-    repeats = [s for b in echo.behaviours for s in _walk(b.steps) if s.kind == "repeat"]
+    repeats = [s for b in echo.behaviours for s in model.walk_steps(b.steps) if s.kind == "repeat"]
     assert repeats
     for r in repeats:
         assert isinstance(r.args, steps.Repeat)
@@ -443,7 +435,7 @@ def test_echo_server_repeat_steps_have_children(echo: model.Spec) -> None:
 
 
 def test_shorthand_fills_the_shorthand_field(echo: model.Spec) -> None:
-    all_steps = [s for b in echo.behaviours for s in _walk(b.steps)]
+    all_steps = [s for b in echo.behaviours for s in model.walk_steps(b.steps)]
     closes = [s for s in all_steps if echo.source[s.line - 1].strip() == "- close: c1"]
     assert closes
     assert all(s.args == steps.Close(conn="c1") for s in closes)

@@ -147,7 +147,7 @@ class Behaviour:
 
     def partial(self) -> bool:
         """True when some step carries points: then each passed check earns its part."""
-        return any(s.args.points is not None for s in _walk(self.steps))
+        return any(s.args.points is not None for s in walk_steps(self.steps))
 
 
 @dataclass(frozen=True)
@@ -320,10 +320,10 @@ class _Parser:
         )
 
 
-def _walk(steps: Sequence[Step]) -> Iterator[Step]:
+def walk_steps(steps: Sequence[Step]) -> Iterator[Step]:
     for s in steps:
         yield s
-        yield from _walk(s.children)
+        yield from walk_steps(s.children)
 
 
 def _check_names(spec_programs: dict[str, ProgramDef], b: Behaviour) -> Iterator[Problem]:
@@ -331,7 +331,7 @@ def _check_names(spec_programs: dict[str, ProgramDef], b: Behaviour) -> Iterator
     programs = set(spec_programs)
     conns: set[str] = set()
     listeners: set[str] = set()
-    for s in _walk(b.steps):
+    for s in walk_steps(b.steps):
         a = s.args
         prog = getattr(a, "program", None)
         if s.kind == "start":
@@ -373,7 +373,7 @@ def _check_points(b: Behaviour) -> Iterator[Problem]:
 
 
 def _check_files(files: dict[str, FileDef], b: Behaviour) -> Iterator[Problem]:
-    for s in _walk(b.steps):
+    for s in walk_steps(b.steps):
         name = getattr(s.args, "file", None)
         if name is not None and name not in files:
             yield Problem(s.line, f"file {name!r} is not declared under `files:`"
