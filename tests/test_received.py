@@ -7,14 +7,13 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
 
 from harness.run import quiet
-from harness.sandbox import procwatch
+from harness.sandbox import procs, procwatch
 
 CHILD = """
 import socket, sys
@@ -54,21 +53,12 @@ def connected() -> Iterator[tuple[subprocess.Popen[str], int, socket.socket]]:
         child.wait()
 
 
-def _until(pred: object, seconds: float = 10.0) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if pred():  # type: ignore[operator]
-            return True
-        time.sleep(0.005)
-    return False
-
-
 def test_what_a_program_received_counts_and_it_still_reads_it(
         connected: tuple[subprocess.Popen[str], int, socket.socket]) -> None:
     child, fd, ours = connected
     assert procwatch.received(child.pid, fd) == 0
     ours.sendall(b"x" * 1000)
-    assert _until(lambda: procwatch.received(child.pid, fd) == 1000)
+    assert procs.wait_for(lambda: procwatch.received(child.pid, fd) == 1000, 10)
     assert procwatch.received(child.pid, 0) is None  # its stdin: a pipe, not a socket
     # the look took nothing: the program reads all 1000 bytes itself
     assert child.stdin is not None and child.stdout is not None
@@ -94,6 +84,6 @@ def test_bytes_the_program_received_are_no_longer_in_flight(
         procs = [p for p in [procwatch.sample_process(child.pid, "child", {}, False)] if p]
         return quiet._arrived_all(conn, procs, procwatch.socket_queues())  # type: ignore[arg-type]
 
-    assert _until(arrived)
+    assert procs.wait_for(arrived, 10)
     conn.sent += b"z"  # one byte more than its socket has had: not all arrived
     assert not arrived()
