@@ -196,7 +196,7 @@ def test_a_positive_wait_ends_on_a_proven_loop_and_a_negative_one_does_not(
                               quiescence=True, marks=[])
         assert quiet.wait(ctx, lambda: False, 1.0, negative=True) == ""
         why = quiet.wait(ctx, lambda: False, 10.0)
-        assert "loop calls read() over and over on a socket" in why
+        assert "loop is in an endless loop: it calls read() over and over on a socket" in why
         ctx.quiescence = False
         assert quiet.wait(ctx, lambda: False, 0.3) == ""
     finally:
@@ -278,8 +278,9 @@ def test_a_running_process_is_quiet_only_with_a_proof() -> None:
     conns = {40000: "c1"}
     rows = (SockQueue("tcp", 7, 9190, 40000, 8, 0, 0),)
     assert q.describe(v, {100: "op_server"}, rows, conns) == (
-        "op_server calls read() over and over on the socket of c1, which returns 0 (the other"
-        " end has closed it), and nothing else changes: the loop never ends")
+        "op_server is in an endless loop: it calls read() over and over on the socket of c1,"
+        " which returns 0 at once (the other end has closed that socket), and never waits"
+        " for anything")
 
 
 def test_a_proof_does_not_outlast_the_cpu_limit_or_a_timer() -> None:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from harness.i18n import _
+from harness.judge import quiescence
 from harness.sandbox import syscalls
 from harness.sandbox.procwatch import Descriptor, ProcSample, SockQueue, TaskSample
 
@@ -168,10 +169,7 @@ def _clause(task: TaskSample, seen: Seen, by_fd: dict[int, Descriptor],
     if task.state in ("T", "t"):
         return _Clause("stopped", _("is stopped (SIGSTOP): only SIGCONT lets it go on"))
     if task.pid in seen.looping:  # proven (sandbox.looptrace): no CPU to measure
-        return _Clause("spinning", _(
-            "is in an endless loop: it calls {call}() over and over, which returns 0 at "
-            "once (the other end has closed that socket), and never waits for anything"
-        ).format(call=seen.looping[task.pid]))
+        return _Clause("spinning", quiescence.endless(seen.looping[task.pid]))
     spun = _spinning(task, seen)
     if spun is not None:
         return _Clause("spinning", _(

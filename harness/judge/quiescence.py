@@ -219,9 +219,7 @@ def describe(verdict: Verdict, names: dict[int, str], queues: tuple[SockQueue, .
     if first.call == "stopped":
         text = _("{who} is stopped (SIGSTOP)").format(who=who)
     elif first.loop:
-        text = _("{who} calls {call}() over and over {what}, which returns 0 (the other end"
-                 " has closed it), and nothing else changes: the loop never ends").format(
-            who=who, call=first.call, what=_what(first, queues, conns))
+        text = f"{who} {endless(first.call, _what(first, queues, conns))}"
     else:
         text = _("{who} is waiting in {call}() {what}").format(
             who=who, call=syscalls.shown(first.call), what=_what(first, queues, conns))
@@ -254,6 +252,14 @@ def _what(w: Wait, queues: tuple[SockQueue, ...], conns: dict[int, str]) -> str:
     if w.call in ("msgrcv", "semop"):
         return _("on a System V IPC object")
     return _("for a signal")
+
+
+def endless(call: str, where: str = "") -> str:
+    """What a process proven to loop for ever does (`where`: 'on the socket of c1'), for
+    the wait it ended and for the diagnosis alike."""
+    return _("is in an endless loop: it calls {call}() over and over{where}, which returns "
+             "0 at once (the other end has closed that socket), and never waits for "
+             "anything").format(call=call, where=f" {where}" if where else "")
 
 
 def explained(check: Check, why: str, then: str) -> Check:
