@@ -145,8 +145,7 @@ def test_quiescence_needs_two_alike_samples_apart() -> None:
 
 def test_a_failed_check_says_why_the_wait_ended() -> None:
     failed = Check(3, "expect_echo", "echo", False, "'x'", "nothing came back within 3 s")
-    why, then = "echo_server is waiting in read(): it has nothing more to send", \
-        "it has nothing more to send"
+    why, then = "echo_server is waiting in read()", "it has nothing more to send"
     got = q.explained(failed, why, then)
     assert got.actual == ("nothing came back within 3 s (echo_server is waiting in read(): "
                           "it has nothing more to send)")

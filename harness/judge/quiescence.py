@@ -265,8 +265,9 @@ def endless(call: str, where: str = "") -> str:
 def explained(check: Check, why: str, then: str) -> Check:
     """A failed check ended early by quiescence says why the harness stopped waiting:
     `why` names the call the program waits in, unless the check's diagnosis ("seen")
-    already does, and then only `then` ("it has nothing more to send") is added."""
+    already does, and `then` what that leaves undone ("it has nothing more to send")."""
     if check.passed:
         return check
-    said = _("the wait ended early: {then}").format(then=then) if check.diagnosis else why
+    said = (_("the wait ended early: {then}").format(then=then) if check.diagnosis
+            else f"{why}: {then}")
     return dataclasses.replace(check, actual=f"{check.actual} ({said})")

@@ -35,7 +35,7 @@ class Actions(ProgramSteps, NetworkSteps):
     def run(self, todo: Sequence[Step]) -> None:
         for step in todo:
             self.current = step
-            self.quiet_why = self.quiet_then = ""
+            self.quiet = ("", "")
             self.looping = {}
             quiet.note(self)
             HANDLERS[step.kind](self, step, step.args)

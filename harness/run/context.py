@@ -59,8 +59,9 @@ class RunContext:
         self.started: list[procs.Program] = []  # every one, for teardown
         self.roles: dict[str, str] = {}
         self.current: Step | None = None  # the step being run (its points, for check())
-        self.quiet_why = ""  # why this step's wait ended before its time-out, if it did
-        self.quiet_then = ""  # and what that leaves undone ("it has nothing more to send")
+        # when this step's wait ended before its time-out: what the programs wait in, and
+        # what that leaves undone ("it has nothing more to send")
+        self.quiet = ("", "")
         self.looping: dict[int, str] = {}  # pids its wait proved to loop for ever: the call
         self.behaviour: Behaviour | None = None  # its hint is a failed step's fallback
         self.marks: list[tuple[float, dict[int, str]]] = []  # when threads last ran
@@ -89,14 +90,14 @@ class RunContext:
             if dying or any(conn.reset or conn.eof for conn in self.conns.values()):
                 self._settle_crash()
             c = self._diagnosed(c)
-            if self.quiet_why:  # after the diagnosis: what it says is not said twice
-                c = quiescence.explained(c, self.quiet_why, self.quiet_then)
+            if self.quiet[0]:  # after the diagnosis: what it says is not said twice
+                c = quiescence.explained(c, *self.quiet)
             ended = [said + printed for how, said, printed in self._ended()
                      if how not in c.actual]
             if ended:
                 c = dataclasses.replace(c, actual=f"{c.actual}; " + "; ".join(ended))
-        elif self.quiet_why:
-            c = quiescence.explained(c, self.quiet_why, self.quiet_then)
+        elif self.quiet[0]:
+            c = quiescence.explained(c, *self.quiet)
         self.checks.append(c)
         self.transcript.add("harness", "check", note=(
             "ok: " if c.passed else "NOT JUDGED: " if c.unjudged else "FAILED: ")
@@ -135,8 +136,8 @@ class RunContext:
         start = time.monotonic()
         why = quiet.wait(self, ready, seconds, pause, negative)
         if why:
-            self.quiet_why, self.quiet_then = f"{why}: {then}", then
-            self.transcript.add("harness", "quiet", note=self.quiet_why)
+            self.quiet = (why, then)
+            self.transcript.add("harness", "quiet", note=f"{why}: {then}")
             return seconds
         return min(time.monotonic() - start, seconds)
 
