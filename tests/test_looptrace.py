@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 
 from harness.judge import quiescence as q
-from harness.run import quiet
+from harness.run import loops, quiet
 from harness.sandbox import looptrace, procs
 from harness.sandbox.procwatch import FdInfo, ProcSample, SockQueue, TaskSample
 from harness.sandbox.walls import NO_WALLS
@@ -34,6 +34,7 @@ PROGRAM = r"""
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
@@ -77,6 +78,13 @@ LOOPS = {
     "shut_rd": "shutdown(c, SHUT_RD); " + SPIN,  # read() returns 0, yet data can come
     "gives_up": "for (n = 0; n < 3000000L; n++) read(c, buf, sizeof buf);",
 }
+# waits (not a loop): the tracer's stop ends epoll_wait() with EINTR, which the kernel
+# does not restart by itself; a program that takes EINTR for an error exits 3
+EPOLL = """int ep = epoll_create(1);
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = c};
+    epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
+    n = epoll_wait(ep, &ev, 1, -1);
+    if (n < 0) { perror("epoll_wait"); return 3; }"""
 
 
 def _compile(tmp: Path, loop: str, opt: str = "-O0") -> Path:
@@ -183,6 +191,27 @@ def test_the_traced_program_goes_on_unharmed(
 
 
 @live
+def test_a_call_the_tracers_stop_ends_with_eintr_is_restarted(
+        spinning: tuple[Path, list[subprocess.Popen[str]]]) -> None:
+    """A process seen running may be waiting by the time the tracer stops it."""
+    tmp, started = spinning
+    prog = subprocess.Popen([str(_compile(tmp, EPOLL))], stdout=subprocess.PIPE, text=True)
+    started.append(prog)
+    assert prog.stdout is not None
+    client = socket.create_connection(("127.0.0.1", int(prog.stdout.readline().split()[1])))
+    with client:
+        def in_epoll_wait() -> bool:
+            with open(f"/proc/{prog.pid}/syscall") as f:
+                return f.read().split()[0] in ("232", "281")  # epoll_wait, epoll_pwait
+        assert procs.wait_for(lambda: _state(prog.pid) == "S" and in_epoll_wait(), 10)
+        got = _trace(prog.pid)
+        assert got["endless"] is False and "waiting in a system call" in str(got["why"]), got
+        client.sendall(b"x")
+        out, _err = prog.communicate(timeout=30)
+    assert (prog.returncode, out.split()[-2:]) == (0, ["done", "1"])
+
+
+@live
 def test_a_positive_wait_ends_on_a_proven_loop_and_a_negative_one_does_not(
         tmp_path: Path) -> None:
     exe = _compile(tmp_path, SPIN)
@@ -206,21 +235,21 @@ def test_a_positive_wait_ends_on_a_proven_loop_and_a_negative_one_does_not(
 @live
 @pytest.mark.parametrize(("loop", "tracers"), [
     ("rdtsc", 1),  # refused for what it runs: once per wait
-    ("counter", quiet.TRIES),  # its memory changes, as a migration's rseq write would
+    ("counter", loops.TRIES),  # its memory changes, as a migration's rseq write would
 ])
 def test_a_loop_that_cannot_be_proven_is_traced_a_bounded_number_of_times_per_wait(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loop: str, tracers: int) -> None:
     exe = _compile(tmp_path, LOOPS[loop])
     prog = procs.Program("loop", [str(exe)], tmp_path, {"PATH": "/usr/bin"},
                          tmp_path / "stderr", Transcript())
-    started: list[list[str]] = []
-    real = subprocess.Popen
+    started: list[int] = []
+    real = loops.TRACER.ask
 
-    def popen(args: list[str], **kw: object) -> subprocess.Popen[str]:
-        started.append(args)
-        return real(args, **kw)  # type: ignore[call-overload,no-any-return]
+    def ask(pid: int) -> str | None:
+        started.append(pid)
+        return real(pid)
 
-    monkeypatch.setattr(quiet.subprocess, "Popen", popen)
+    monkeypatch.setattr(loops.TRACER, "ask", ask)
     try:
         assert procs.wait_for(lambda: b"port" in prog.stdout() or prog.poll(), 10)
         socket.create_connection(("127.0.0.1", int(prog.stdout().split()[1]))).close()
@@ -229,7 +258,7 @@ def test_a_loop_that_cannot_be_proven_is_traced_a_bounded_number_of_times_per_wa
         assert quiet.wait(ctx, lambda: False, 6) == ""  # it counts: the wait runs out
         # (tries after the first are as many as fit in the wait, TRIES at most)
         assert min(tracers, 2) <= len(started) <= tracers
-        assert {a[-1] for a in started} == {str(prog.pid)}
+        assert set(started) == {prog.pid}
     finally:
         prog.close()
 

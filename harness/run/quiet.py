@@ -11,28 +11,24 @@ Rules this module keeps:
 - Off (`--sockgrade-quiescence=off`), with no program started, or where /proc cannot
   tell, every wait keeps its time-out.
 - A process that keeps running while all else is quiet is handed, once per wait, to
-  `sandbox.looptrace` (in a process of its own, not waited for here) to prove its loop
-  endless; only for a wait for something to come, never for a check that nothing does.
+  `sandbox.looptrace` (`run.loops`: a process of its own, not waited for here) to prove
+  its loop endless; only for a wait for something to come, never for a check that
+  nothing does.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import fcntl
-import json
-import os
 import select
 import struct
-import subprocess
-import sys
 import termios
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from harness.judge import quiescence
+from harness.run.loops import TRACER, TRACERS, Loops
 from harness.run.peers import Conn
 from harness.sandbox import looptrace, procwatch, syscalls
 from harness.sandbox.procs import Program
@@ -55,8 +51,6 @@ _SIOCOUTQ = 0x5411  # TIOCOUTQ: bytes not yet acknowledged (TCP) or sent (UDP)
 _ARCH = syscalls.machine() if syscalls.machine() in syscalls.TABLES else ""
 _TABLE = syscalls.TABLES.get(_ARCH, {})
 HISTORY = 64  # marks kept per run
-TRACERS: set[int] = set()  # looptrace processes at work: the harness's, not the run's
-TRIES = 3  # tracers a process may get in one wait when one fails only for the load
 
 
 def _int_ioctl(fd: int, request: int) -> int:
@@ -105,9 +99,13 @@ def _arrived_all(conn: Conn, procs: Sequence[procwatch.ProcSample],
     """Whether the program's end of `conn` has received every byte the harness wrote
     (its kernel's counter): what is not yet acknowledged then waits only for the
     program's kernel's delayed ACK, not to arrive."""
-    row = next((q for q in queues if q.proto.startswith("tcp") and q.inode
+    row = next((q for q in queues if q.proto.startswith("tcp")
                 and q.remote_port == conn.local_port and q.local_port == conn.remote_port),
                None)
+    if row is not None and not row.inode:
+        # no descriptor holds it (still in the listening socket's queue): its unread
+        # bytes, in order, are at most what it received; as many as were sent, all came
+        return row.rx >= len(conn.sent)
     proc = next((p for p in procs if row is not None and row.inode in p.sockets), None)
     if row is None or proc is None:
         return False
@@ -124,6 +122,8 @@ def note(ctx: RunContext) -> None:
     """Mark when each thread last ran (at each step): a timed wait entered after a mark
     has been waiting no longer than since then."""
     if ctx.quiescence and _ARCH and ctx.started:
+        if looptrace.MACHINE == _ARCH:
+            TRACER.warm()
         now = time.monotonic()
         pids = procwatch.run_pids(ctx.walls.join, [p.pid for p in ctx.started
                                                    if p.status is None])
@@ -172,17 +172,7 @@ def sample(ctx: RunContext, settle: float, until: float | None = None,
     return quiescence.Sample(now, _ARCH, tuple(procs), queues, ports,
                              harness_busy(ctx, time.monotonic(), settle, procs, queues),
                              until=until,
-                             since=since, finished=finished(ctx), endless=endless or {})
-
-
-def finished(ctx: RunContext) -> frozenset[int]:
-    """Inodes of the harness's open TCP sockets that have read the program's FIN."""
-    out = set()
-    for conn in ctx.conns.values():
-        if conn.fin and not conn.closed:
-            with contextlib.suppress(OSError, ValueError):
-                out.add(os.fstat(conn.sock.fileno()).st_ino)
-    return frozenset(out)
+                             since=since, endless=endless or {})
 
 
 def _any_alarm(ctx: RunContext) -> bool | None:
@@ -214,79 +204,6 @@ def wait(ctx: RunContext, ready: Callable[[], object], seconds: float,
         loops.close()
 
 
-class Loops:
-    """The proofs of endless loops asked for during one wait, by pid (None: refused)."""
-
-    def __init__(self) -> None:
-        self.proofs: dict[int, quiescence.LoopProof | None] = {}
-        self.tracing: dict[int, tuple[subprocess.Popen[str], float]] = {}
-        self.running: dict[int, float] = {}  # since when a process has been seen running
-        self.tries: dict[int, int] = {}  # tracers started, by pid
-
-    def proven(self) -> dict[int, quiescence.LoopProof]:
-        for pid, (tracer, at) in list(self.tracing.items()):
-            if tracer.poll() is not None:
-                del self.tracing[pid]
-                TRACERS.discard(tracer.pid)
-                proof, again = _proof(tracer, at)
-                if proof is not None or not again or self.tries.get(pid, 0) >= TRIES:
-                    self.proofs[pid] = proof
-        return {pid: p for pid, p in self.proofs.items() if p is not None}
-
-    def look(self, now: quiescence.Sample, settle: float) -> None:
-        """Ask for a proof for each single-threaded process that has been running at
-        least `settle` while all else would be quiet if it looped for ever."""
-        spinning = {p.pid for p in now.procs
-                    if len(p.tasks) == 1 and p.tasks[0].state == "R"}
-        self.running = {pid: self.running.get(pid, now.t) for pid in spinning}
-        due = [pid for pid, t in self.running.items() if now.t - t >= settle
-               and pid not in self.proofs and pid not in self.tracing]
-        if not due:
-            return
-        guess = {pid: quiescence.LoopProof("read", 0, float("inf"), now.t)
-                 for pid in spinning}
-        if not quiescence.judge(dataclasses.replace(now, endless=guess)).quiet:
-            return
-        for pid in due:
-            try:
-                tracer = subprocess.Popen(
-                    [sys.executable, "-I", "-S", looptrace.__file__, str(pid)],
-                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL, text=True)
-            except OSError:
-                self.proofs[pid] = None
-                continue
-            self.tracing[pid] = (tracer, time.monotonic())
-            self.tries[pid] = self.tries.get(pid, 0) + 1
-            TRACERS.add(tracer.pid)
-
-    def close(self) -> None:
-        """Tracers still at work finish on their own (they always detach): reap them
-        on a thread rather than wait here, and never kill one mid-step."""
-        for tracer, _at in self.tracing.values():
-            threading.Thread(target=_reap, args=(tracer,), daemon=True).start()
-        self.tracing.clear()
-
-
-def _reap(tracer: subprocess.Popen[str]) -> None:
-    tracer.communicate()
-    TRACERS.discard(tracer.pid)
-
-
-def _proof(tracer: subprocess.Popen[str], at: float) -> tuple[quiescence.LoopProof | None,
-                                                               bool]:
-    """The proof, or None and whether another try may make it (the tracer ran out of
-    time, or the kernel moved the process and wrote its memory, as under load)."""
-    try:
-        out = json.loads(tracer.communicate()[0] or "{}")
-        if out.get("endless") is True:
-            return quiescence.LoopProof(str(out["call"]), int(out["inode"]),
-                                        float(out["cpu_left"]), at), False
-        return None, out.get("why") in looptrace.TRANSIENT
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return None, False
-
-
 def _wait(ctx: RunContext, ready: Callable[[], object], deadline: float, settle: float,
           watching: bool, pause: Callable[[float], object] | None, negative: bool,
           look: bool, loops: Loops) -> str:
@@ -298,11 +215,14 @@ def _wait(ctx: RunContext, ready: Callable[[], object], deadline: float, settle:
         left = deadline - time.monotonic()
         if left <= 0:
             return ""
-        if watching:
-            now = sample(ctx, settle, deadline, None if negative else loops.proven())
+        endless = None if negative or not watching else loops.proven()
+        if loops.asked:
+            pass  # the answer decides: sampling meanwhile only takes the tracer's CPU
+        elif watching:
+            now = sample(ctx, settle, deadline, endless)
             if not quiescence.judge(now).quiet:
                 if not negative and not look:
-                    loops.look(now, settle)
+                    loops.look(now)
                 first = None
             elif first is None:
                 first = now
@@ -317,5 +237,10 @@ def _wait(ctx: RunContext, ready: Callable[[], object], deadline: float, settle:
                         {c.local_port: c.name for c in ctx.conns.values()})
                 if done is None and quiescence.judge(first).key != quiescence.judge(now).key:
                     first = now
-        (pause or time.sleep)(min(step, max(0.0, deadline - time.monotonic())))
+        nap = min(step, max(0.0, deadline - time.monotonic()))
+        if first is not None:  # the second sample as soon as it can settle the first
+            nap = min(nap, max(0.001, first.t + settle - time.monotonic()))
+        if loops.asked:  # an answer may come any moment (it cannot wake `pause`)
+            nap = min(nap, 0.002)
+        (pause or time.sleep)(nap)
         step = min(step * 1.5, 0.015)
