@@ -109,29 +109,35 @@ def test_bytes_in_flight_are_not_quiet() -> None:
     assert not q.judge(sample(task(), busy=("c1: something arrived, not yet read",))).quiet
 
 
-def test_a_fin_the_harness_has_read_has_arrived() -> None:
-    """The program answered and closed; the harness has read the answer and the FIN,
-    and its kernel delays the FIN's ACK (some 40 ms): the FIN still counts in the
-    program's send queue, yet all it sent has arrived. Only the connection whose FIN
-    the harness read counts so, by its whole 4-tuple."""
+def test_a_fin_the_other_end_has_received_has_arrived() -> None:
+    """The program answered and closed; the harness's kernel has the answer and the FIN
+    (its socket is in CLOSE_WAIT) and delays the FIN's ACK (some 40 ms): the FIN still
+    counts in the program's send queue, yet all it sent has arrived. The same the other
+    way: the harness closed, the program's socket has its FIN (CLOSE_WAIT) and has not
+    acknowledged it. Only that connection counts so, by its whole 4-tuple."""
     closed = SockQueue("tcp", 0, 9190, 40000, 4, 1, 0, "0100007F:23E6", "0100007F:9C40")
     harness = SockQueue("tcp", 55, 40000, 9190, 8, 0, 0, "0100007F:9C40", "0100007F:23E6")
-    base = sample(task(), queues=(closed, harness))
-    assert "not yet delivered" in q.judge(base).why  # the FIN not read by the harness
-    assert q.judge(dataclasses.replace(base, finished=frozenset({55}))).quiet
-    # the FIN read on another connection of the harness: this one's may still be coming
-    assert not q.judge(dataclasses.replace(base, finished=frozenset({56}))).quiet
+    assert q.judge(sample(task(), queues=(closed, harness))).quiet
+    # the harness's end still established: the FIN may still be on its way
+    waiting = dataclasses.replace(harness, state=1)
+    assert "not yet delivered" in q.judge(sample(task(), queues=(closed, waiting))).why
     # the same ports, another address: another connection
     other = dataclasses.replace(closed, remote="0200007F:9C40")
-    assert not q.judge(dataclasses.replace(base, queues=(other, harness),
-                                           finished=frozenset({55}))).quiet
-    # the harness's own end not listed (or its addresses unknown): not matched
-    assert not q.judge(dataclasses.replace(base, queues=(closed,),
-                                           finished=frozenset({55}))).quiet
+    assert not q.judge(sample(task(), queues=(other, harness))).quiet
+    # the other end not listed (or its addresses unknown): not matched
+    assert not q.judge(sample(task(), queues=(closed,))).quiet
     blank = dataclasses.replace(closed, local="", remote="")
-    assert not q.judge(dataclasses.replace(
-        base, queues=(blank, dataclasses.replace(harness, local="", remote="")),
-        finished=frozenset({55}))).quiet
+    assert not q.judge(sample(task(), queues=(
+        blank, dataclasses.replace(harness, local="", remote="")))).quiet
+    # the harness closed (its FIN unacknowledged, its socket an orphan) and the
+    # program's end has the FIN: in every state that means it came
+    gone = SockQueue("tcp", 0, 40000, 9190, 4, 1, 0, "0100007F:9C40", "0100007F:23E6")
+    for state in (8, 9, 11, 6):
+        program = SockQueue("tcp", 7, 9190, 40000, state, 0, 0, "0100007F:23E6",
+                            "0100007F:9C40")
+        assert q.judge(sample(task(), queues=(gone, program))).quiet, state
+    program = SockQueue("tcp", 7, 9190, 40000, 1, 0, 0, "0100007F:23E6", "0100007F:9C40")
+    assert not q.judge(sample(task(), queues=(gone, program))).quiet
 
 
 def test_quiescence_needs_two_alike_samples_apart() -> None:
@@ -305,9 +311,10 @@ def test_bytes_not_yet_acknowledged_are_in_flight(tmp_path: Path) -> None:
 
 
 @live
-def test_the_harness_knows_which_fins_it_has_read(tmp_path: Path) -> None:
+def test_fins_that_have_arrived_are_found_on_real_rows(tmp_path: Path) -> None:
     """The rule above on real /proc rows: the program's end of a connection whose FIN
-    the harness read is found by its 4-tuple; a connection not at its end is not."""
+    the harness's kernel has is found by its 4-tuple; a connection not at its end is
+    not."""
     with socket.socket() as lst:
         lst.bind(("127.0.0.1", 0))
         lst.listen()
@@ -326,20 +333,15 @@ def test_the_harness_knows_which_fins_it_has_read(tmp_path: Path) -> None:
         ctx = SimpleNamespace(conns=conns, started=[prog], walls=NO_WALLS, slow=1.0,
                               quiescence=True, marks=[])
         try:
-            assert ended.fin and bytes(ended.received) == b"x" * 100
-            assert quiet.finished(ctx) == {os.fstat(ended.sock.fileno()).st_ino}
-            s = quiet.sample(ctx, 0.03)
-            arrived = q._arrived(s)
+            assert bytes(ended.received) == b"x" * 100
 
-            def program_end(c: Conn) -> list[SockQueue]:
-                return [r for r in s.queues
+            def arrived(c: Conn) -> list[bool]:
+                s = quiet.sample(ctx, 0.03)
+                got = q._arrived(s)
+                return [(r.proto, r.local, r.remote) in got for r in s.queues
                         if (r.local_port, r.remote_port) == (c.remote_port, c.local_port)]
 
-            assert program_end(ended) and program_end(still)
-            assert all((r.proto, r.local, r.remote) in arrived for r in program_end(ended))
-            assert not any((r.proto, r.local, r.remote) in arrived for r in program_end(still))
-            ended.close()  # the harness's end gone: nothing to answer the FIN
-            assert quiet.finished(ctx) == frozenset()
+            assert arrived(ended) == [True] and arrived(still) == [False]
         finally:
             for c in conns.values():
                 c.close()

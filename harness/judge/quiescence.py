@@ -28,6 +28,7 @@ from harness.sandbox.procwatch import ProcSample, SockQueue, TaskSample
 from harness.transcript import Check
 
 _LISTEN = 10  # TCP state number
+_GOT_FIN = (8, 9, 11, 6)  # CLOSE_WAIT, LAST_ACK, CLOSING, TIME_WAIT: the other's FIN came
 MARGIN = 0.1  # seconds a timed wait must outlast the harness's wait to count as none
 LOOP_MARGIN = 1.0  # CPU seconds a proven loop must have left past the end of the wait
 _MULTIPLEX = ("poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait",
@@ -60,9 +61,6 @@ class Sample:
     # by thread: a time before which it cannot have entered its current call (it ran
     # after it); a timed wait counts as none only when known to end after `until`
     since: dict[int, float] = dataclasses.field(default_factory=dict)
-    # inodes of the harness's TCP sockets that have read the program's FIN: whatever the
-    # program's end of such a connection has not seen acknowledged has arrived anyway
-    finished: frozenset[int] = frozenset()
     endless: dict[int, LoopProof] = dataclasses.field(default_factory=dict)  # by pid
 
 
@@ -191,12 +189,13 @@ def judge(sample: Sample) -> Verdict:
 
 
 def _arrived(sample: Sample) -> set[tuple[str, str, str]]:
-    """The program's ends of the connections whose FIN the harness has read, by (proto,
+    """The ends of TCP connections whose other end has received their FIN, by (proto,
     local, remote): TCP delivers in order, so all they sent has arrived, and what they
-    count as unacknowledged (the FIN itself, while the harness's kernel delays its ACK)
-    is only the harness's kernel's to answer. Matched by the whole 4-tuple."""
+    count as unacknowledged (the FIN itself, while the other kernel delays its ACK) is
+    only that kernel's to answer. Either end may be the harness's or the program's (the
+    harness's reads what has arrived: `harness_busy`). Matched by the whole 4-tuple."""
     return {(q.proto, q.remote, q.local) for q in sample.queues
-            if q.proto == "tcp" and q.inode in sample.finished and q.local and q.remote}
+            if q.proto == "tcp" and q.state in _GOT_FIN and q.local and q.remote}
 
 
 def settled(first: Sample, last: Sample, settle: float) -> Verdict | None:

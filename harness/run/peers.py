@@ -50,7 +50,6 @@ class Conn:
         for d in first:
             transcript.add(name, "received", d)
         self.eof = False
-        self.fin = False  # the eof was the peer's FIN (not an error): all it sent is here
         self.reset = False
         self.overflow = 0  # bytes received past RECEIVE_CAP (not kept)
         self.sent = bytearray()
@@ -98,7 +97,6 @@ class Conn:
                 self._finish(reset=False, note=str(exc))
                 return
             if not data and self.proto == "tcp":
-                self.fin = True
                 self._finish(reset=False)
                 return
             with self.cond:
