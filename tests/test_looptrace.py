@@ -4,6 +4,7 @@ proof. Each live test asserts what the tracer answered, never how long it took."
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -294,7 +295,7 @@ def _sample(state: str = "R", proof: q.LoopProof | None = None, threads: int = 1
                     endless={100: proof} if proof else {})
 
 
-PROOF = q.LoopProof("read", 7, math.inf, 9.0)
+PROOF = q.LoopProof("read", 7, math.inf, 9.0, entered=9.0)
 
 
 def test_a_running_process_is_quiet_only_with_a_proof() -> None:
@@ -310,6 +311,23 @@ def test_a_running_process_is_quiet_only_with_a_proof() -> None:
         "op_server is in an endless loop: it calls read() over and over on the socket of c1,"
         " which returns 0 at once (the other end has closed that socket), and never waits"
         " for anything")
+
+
+def test_a_proof_settles_from_when_the_loop_was_stopped() -> None:
+    """The first of the two samples may be the one the proof was asked on (at 10.0, the
+    process running): the second must still be `settle` after the tracer stopped it
+    (10.02), after which all it did was its loop."""
+    late = dataclasses.replace(PROOF, entered=10.02)
+    asked_on = _sample(proof=late, t=10.0)
+    assert q.settles_at(asked_on, 0.03) == pytest.approx(10.05)
+    assert q.settled(asked_on, _sample(proof=late, t=10.04), 0.03) is None
+    assert q.settled(asked_on, _sample(proof=late, t=10.05), 0.03) is not None
+    # a proof that does not say when it started settles nothing
+    unknown = q.LoopProof("read", 7, math.inf, 9.0)
+    assert q.settled(_sample(proof=unknown, t=10.0), _sample(proof=unknown, t=11.0),
+                     0.03) is None
+    # without proofs, as before: `settle` after the first sample
+    assert q.settles_at(_sample("S", t=10.0), 0.03) == pytest.approx(10.03)
 
 
 def test_a_proof_does_not_outlast_the_cpu_limit_or_a_timer() -> None:

@@ -11,6 +11,9 @@ Rules this module keeps:
 - Quiescence is concluded only from two samples `settle` seconds apart that are both
   quiescent and identical (same threads, same calls, and no thread has run between
   them): a thread that woke and went back to the same wait shows in its run count.
+- A proven loop counts from when the tracer stopped the process: the two samples'
+  `settle` is also counted from then, and the first of them may be the sample on which
+  the proof was asked (the others' run counts are compared from there).
 - A running thread counts as waiting only in a process proven to loop for ever
   (`sandbox.looptrace`: the same read() returning 0 with the same registers and memory),
   with CPU time left past the end of the wait, and only for a wait for something to
@@ -38,12 +41,14 @@ _MULTIPLEX = ("poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait"
 @dataclass(frozen=True)
 class LoopProof:
     """A process proven to call `call` on the socket `inode` over and over for ever (until
-    a signal), with `cpu_left` CPU seconds before its CPU limit, measured at `at`."""
+    a signal), with `cpu_left` CPU seconds before its CPU limit, measured at `at`; it has
+    done nothing else since `entered` (the tracer stopped it then)."""
 
     call: str
     inode: int
     cpu_left: float
     at: float  # seconds (monotonic)
+    entered: float = float("inf")  # seconds (monotonic); unknown: never
 
 
 @dataclass(frozen=True)
@@ -198,9 +203,17 @@ def _arrived(sample: Sample) -> set[tuple[str, str, str]]:
             if q.proto == "tcp" and q.state in _GOT_FIN and q.local and q.remote}
 
 
+def settles_at(first: Sample, settle: float) -> float:
+    """When a second sample can settle `first`: `settle` after it, and after the moment
+    from which each proven loop has done nothing else (a first sample may be older than
+    its proofs: the one on which they were asked)."""
+    return max([first.t, *(p.entered for p in first.endless.values())]) + settle
+
+
 def settled(first: Sample, last: Sample, settle: float) -> Verdict | None:
-    """The quiet verdict, when both samples are quiescent, alike, and `settle` apart."""
-    if last.t - first.t < settle:
+    """The quiet verdict, when both samples are quiescent, alike, and `settle` apart
+    (and `settle` after each proven loop's start)."""
+    if last.t < settles_at(first, settle) or last.t - first.t < settle:
         return None
     a, b = judge(first), judge(last)
     return b if a.quiet and b.quiet and a.key == b.key else None

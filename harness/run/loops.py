@@ -25,7 +25,7 @@ import time
 from typing import Any
 
 from harness.judge import quiescence
-from harness.sandbox import looptrace
+from harness.sandbox import looptrace, syscalls
 
 TRACERS: set[int] = set()  # the tracer's pid while it runs: the harness's, not the run's
 TRIES = 3  # questions about one process in one wait, when an answer failed for the load
@@ -61,9 +61,11 @@ class _Tracer:
             return ident
 
     def warm(self) -> None:
-        """Start it ahead of the first question (its start costs more than a proof)."""
+        """Start it ahead of the first question (its start costs more than a proof),
+        where it can trace at all."""
         with self.lock:
-            if self.proc is None:
+            if (self.proc is None or self.proc.poll() is not None) \
+                    and syscalls.machine() == looptrace.MACHINE:
                 self._start()
 
     def take(self, idents: set[str]) -> dict[str, dict[str, Any]]:
@@ -150,8 +152,9 @@ class Loops:
     def __init__(self) -> None:
         self.proofs: dict[int, quiescence.LoopProof | None] = {}
         self.asked: dict[int, tuple[str, float]] = {}  # pid: (question, when asked)
-        self.running: dict[int, float] = {}  # since when a process has been seen running
         self.tries: dict[int, int] = {}  # questions asked, by pid
+        self.asked_on: quiescence.Sample | None = None  # the sample of the last question
+        self.fresh = False  # a proof came since `first()` was last asked
 
     def proven(self) -> dict[int, quiescence.LoopProof]:
         if self.asked:
@@ -163,17 +166,26 @@ class Loops:
                 proof, again = _proof(got[ident], at)
                 if proof is not None or not again or self.tries.get(pid, 0) >= TRIES:
                     self.proofs[pid] = proof
+                    self.fresh = self.fresh or proof is not None
         return {pid: p for pid, p in self.proofs.items() if p is not None}
 
+    def first(self, endless: dict[int, quiescence.LoopProof]) -> quiescence.Sample | None:
+        """Once after new proofs: the sample they were asked on, with them, if that is
+        quiet (the first of two samples: `quiescence.settles_at` counts from the proofs)."""
+        if not self.fresh or self.asked_on is None or self.asked:
+            return None
+        self.fresh = False
+        got = dataclasses.replace(self.asked_on, endless=endless)
+        return got if quiescence.judge(got).quiet else None
+
     def look(self, now: quiescence.Sample) -> None:
-        """Ask for a proof for each single-threaded process seen running in two samples
-        in a row, when all else would be quiet if it looped for ever (a question costs
-        the program one stop when its next call is not the same read() again)."""
+        """Ask for a proof for each single-threaded process seen running, when all else
+        would be quiet if it looped for ever (a question costs a program that is not
+        looping one stop: its next call is not the same read() again)."""
         spinning = {p.pid for p in now.procs
                     if len(p.tasks) == 1 and p.tasks[0].state == "R"}
-        self.running = {pid: self.running.get(pid, now.t) for pid in spinning}
-        due = [pid for pid, t in self.running.items() if now.t > t
-               and pid not in self.proofs and pid not in self.asked]
+        due = [pid for pid in sorted(spinning)
+               if pid not in self.proofs and pid not in self.asked]
         if not due:
             return
         guess = {pid: quiescence.LoopProof("read", 0, float("inf"), now.t)
@@ -186,6 +198,7 @@ class Loops:
                 self.proofs[pid] = None
                 continue
             self.asked[pid] = (ident, time.monotonic())
+            self.asked_on = now
             self.tries[pid] = self.tries.get(pid, 0) + 1
 
     def close(self) -> None:
@@ -199,7 +212,8 @@ def _proof(out: dict[str, Any], at: float) -> tuple[quiescence.LoopProof | None,
     try:
         if out.get("endless") is True:
             return quiescence.LoopProof(str(out["call"]), int(out["inode"]),
-                                        float(out["cpu_left"]), at), False
+                                        float(out["cpu_left"]), at,
+                                        float(out["entered"])), False
         return None, out.get("why") in looptrace.TRANSIENT
     except (ValueError, KeyError, TypeError, AttributeError):
         return None, False

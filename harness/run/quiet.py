@@ -28,9 +28,9 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from harness.judge import quiescence
-from harness.run.loops import TRACER, TRACERS, Loops
+from harness.run.loops import TRACERS, Loops
 from harness.run.peers import Conn
-from harness.sandbox import looptrace, procwatch, syscalls
+from harness.sandbox import procwatch, syscalls
 from harness.sandbox.procs import Program
 from harness.sandbox.walls import RunWalls
 
@@ -122,8 +122,6 @@ def note(ctx: RunContext) -> None:
     """Mark when each thread last ran (at each step): a timed wait entered after a mark
     has been waiting no longer than since then."""
     if ctx.quiescence and _ARCH and ctx.started:
-        if looptrace.MACHINE == _ARCH:
-            TRACER.warm()
         now = time.monotonic()
         pids = procwatch.run_pids(ctx.walls.join, [p.pid for p in ctx.started
                                                    if p.status is None])
@@ -216,8 +214,12 @@ def _wait(ctx: RunContext, ready: Callable[[], object], deadline: float, settle:
         if left <= 0:
             return ""
         endless = None if negative or not watching else loops.proven()
+        if endless and first is None:
+            first = loops.first(endless)
         if loops.asked:
             pass  # the answer decides: sampling meanwhile only takes the tracer's CPU
+        elif first is not None and time.monotonic() < quiescence.settles_at(first, settle):
+            pass  # only a sample that can settle `first` decides; one before it, nothing
         elif watching:
             now = sample(ctx, settle, deadline, endless)
             if not quiescence.judge(now).quiet:
@@ -239,7 +241,7 @@ def _wait(ctx: RunContext, ready: Callable[[], object], deadline: float, settle:
                     first = now
         nap = min(step, max(0.0, deadline - time.monotonic()))
         if first is not None:  # the second sample as soon as it can settle the first
-            nap = min(nap, max(0.001, first.t + settle - time.monotonic()))
+            nap = min(nap, max(0.001, quiescence.settles_at(first, settle) - time.monotonic()))
         if loops.asked:  # an answer may come any moment (it cannot wake `pause`)
             nap = min(nap, 0.002)
         (pause or time.sleep)(nap)

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from harness.i18n import _
 from harness.judge import buildlog
-from harness.run import loopback, sockstate
+from harness.run import loopback, loops, sockstate
 from harness.run.actions import Actions, BehaviourFailed
 from harness.run.outcome import Outcome
 from harness.run.submission import BuildFailure, Built
@@ -113,6 +113,9 @@ def _run_once(spec: Spec, behaviour: Behaviour, config: RunConfig) -> Outcome:
     try:
         notes += files.copy_tree(config.build_dir, workdir, spec.disk.working)
         port = spec.port
+        if config.quiescence:
+            # before the network namespace: a process started inside it would die with it
+            loops.TRACER.warm()
         if config.isolation != "host":
             try:
                 ns = netns.NetNamespace()
