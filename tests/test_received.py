@@ -87,3 +87,27 @@ def test_bytes_the_program_received_are_no_longer_in_flight(
     assert procs.wait_for(arrived, 10)
     conn.sent += b"z"  # one byte more than its socket has had: not all arrived
     assert not arrived()
+
+
+def test_bytes_held_for_a_connection_not_yet_accepted_have_arrived() -> None:
+    """No process holds a connection still in the listening socket's queue, so nothing
+    has read from it: its unread bytes are all it has received."""
+    with socket.socket() as lst, socket.socket() as ours:
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(1)
+        ours.connect(lst.getsockname())
+        ours.sendall(b"q" * 5000)
+        conn = SimpleNamespace(name="c1", sock=ours, proto="tcp", sent=bytearray(b"q" * 5000),
+                               local_port=ours.getsockname()[1],
+                               remote_port=ours.getpeername()[1])
+
+        def arrived() -> bool:
+            rows = procwatch.socket_queues()
+            # the row is there, and no descriptor holds it (inode 0)
+            assert any(r.local_port == conn.remote_port and r.remote_port == conn.local_port
+                       and r.inode == 0 for r in rows)
+            return quiet._arrived_all(conn, [], rows)  # type: ignore[arg-type]
+
+        assert procs.wait_for(arrived, 10)
+        conn.sent += b"!"  # one byte more than it holds: not all arrived
+        assert not arrived()
