@@ -9,6 +9,7 @@ import json
 import math
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import ROOT, needs_netns
 
 from harness.judge import quiescence as q
 from harness.run import loops, quiet
@@ -345,3 +347,54 @@ def test_a_negative_wait_does_not_use_a_proof() -> None:
     assert q.usable(v, negative=False) is v
     assert q.usable(v, negative=True) is None
     assert q.usable(q.judge(_sample("S", proof=PROOF)), negative=True) is None
+
+
+@live
+def test_a_tracer_that_died_answers_unknown_and_is_started_again(
+        spinning: tuple[Path, list[subprocess.Popen[str]]]) -> None:
+    prog = _run(*spinning, SPIN)
+    tracer = loops.TRACER
+    tracer.warm()
+    assert tracer.proc is not None
+    first = tracer.proc.pid
+    os.kill(first, signal.SIGSTOP)  # it cannot answer before it is killed
+    lost = tracer.ask(prog.pid)
+    assert lost is not None
+    os.kill(first, signal.SIGKILL)
+    got: dict[str, dict[str, object]] = {}
+    assert procs.wait_for(lambda: bool(got.update(tracer.take({lost})) or got), 10)
+    assert got[lost] == {"endless": False, "why": "the tracer ended"}
+    assert first not in loops.TRACERS
+    again = tracer.ask(prog.pid)  # a new tracer, which proves it
+    assert again is not None and tracer.proc is not None and tracer.proc.pid != first
+    assert tracer.proc.pid in loops.TRACERS
+    assert procs.wait_for(lambda: bool(got.update(tracer.take({again})) or again in got), 10)
+    assert got[again]["endless"] is True, got
+
+
+@live
+@needs_netns
+def test_the_tracer_outlives_the_gradings_it_serves(tmp_path: Path) -> None:
+    """Started before the run's network namespace (a process started inside it is
+    killed with it), the one tracer serves behaviour after behaviour."""
+    from harness.plugin import BuildCache
+    from harness.run.runner import RunConfig, run_behaviour
+    from harness.spec.model import load_spec
+
+    procs.become_subreaper()
+    spec = load_spec(ROOT / "specs/op_server.yaml")
+    cache = BuildCache(ROOT / "tests/programs/op_server/mut_textbook_mid_request")
+    pids = set()
+    try:
+        for _ in range(2):
+            o = run_behaviour(spec, spec.behaviour("survives_disconnect_mid_request"),
+                              RunConfig(build_dir=cache.dir, builds=cache.get(spec),
+                                        artifacts=tmp_path))
+            assert o.status == "failed", o.error
+            assert loops.TRACER.proc is not None and loops.TRACER.proc.poll() is None
+            pids.add(loops.TRACER.proc.pid)
+            # the loop was proven (by this tracer): the diagnosis says so
+            assert any("endless loop" in c.diagnosis for c in o.checks), o.checks
+    finally:
+        cache.close()
+    assert len(pids) == 1
