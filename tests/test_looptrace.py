@@ -83,11 +83,13 @@ LOOPS = {
 }
 # waits (not a loop): the tracer's stop ends epoll_wait() with EINTR, which the kernel
 # does not restart by itself; a program that takes EINTR for an error exits 3
-EPOLL = """int ep = epoll_create(1);
+EPOLL_SET = """int ep = epoll_create(1);
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = c};
     epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
-    n = epoll_wait(ep, &ev, 1, -1);
+    """
+EPOLL_WAIT = """n = epoll_wait(ep, &ev, 1, -1);
     if (n < 0) { perror("epoll_wait"); return 3; }"""
+EPOLL = EPOLL_SET + EPOLL_WAIT
 
 
 def _compile(tmp: Path, loop: str, opt: str = "-O0") -> Path:
@@ -209,6 +211,34 @@ def test_a_call_the_tracers_stop_ends_with_eintr_is_restarted(
         assert procs.wait_for(lambda: _state(prog.pid) == "S" and in_epoll_wait(), 10)
         got = _trace(prog.pid)
         assert got["endless"] is False and "waiting in a system call" in str(got["why"]), got
+        client.sendall(b"x")
+        out, _err = prog.communicate(timeout=30)
+    assert (prog.returncode, out.split()[-2:]) == (0, ["done", "1"])
+
+
+@live
+def test_a_program_left_at_a_calls_entry_makes_the_call_again(
+        spinning: tuple[Path, list[subprocess.Popen[str]]]) -> None:
+    """Stopped while it computes, the program's next call is epoll_wait(): the tracer
+    refuses there, and the call must not fail with EINTR once it has left (detaching
+    sets the signal-pending flag, which epoll_wait() does not restart from)."""
+    tmp, started = spinning
+    exe = _compile(tmp, EPOLL_SET + "for (n = 0; n < 200000000L; n++) sink++;\n    "
+                   + EPOLL_WAIT)
+    prog = subprocess.Popen([str(exe)], stdout=subprocess.PIPE, text=True)
+    started.append(prog)
+    assert prog.stdout is not None
+    client = socket.create_connection(("127.0.0.1", int(prog.stdout.readline().split()[1])))
+    with client:
+        assert procs.wait_for(lambda: _state(prog.pid) == "R", 10)
+        got = _trace(prog.pid)
+        # epoll_wait or epoll_pwait, by the C library's choice
+        assert got["endless"] is False and str(got["why"]) in (
+            "its next system call is 232, not read() or recvfrom()",
+            "its next system call is 281, not read() or recvfrom()"), got
+        # it went back into epoll_wait (without the fix, it exits 3 at once)
+        assert procs.wait_for(lambda: _state(prog.pid) in ("S", "Z"), 10)
+        assert prog.poll() is None, prog.stdout.read()
         client.sendall(b"x")
         out, _err = prog.communicate(timeout=30)
     assert (prog.returncode, out.split()[-2:]) == (0, ["done", "1"])

@@ -14,8 +14,9 @@ Rules this module keeps:
   the standard library only, so that it starts fast; JSON on stdout): the traced
   program is the harness's child, and the harness's threads wait for it; a tracer that
   is not the parent keeps their waits apart from its stops.
-- The stop that starts a trace must not change what the program sees: a call it ended
-  with EINTR is restarted, as the kernel restarts the others.
+- Tracing must not change what the program sees: a call the first stop ended with EINTR
+  is restarted, as the kernel restarts the others, and a program left at a call's
+  entry makes that call again after it is detached (`Tracee.call_again`).
 - x86_64 only; anything odd is "unknown" with a reason, never a proof.
 - The tracee is always detached, a signal that arrived meanwhile passed on to it.
 """
@@ -50,6 +51,7 @@ _PEER_FINISHED = (8, 9, 11, 7)
 # user_regs_struct: indexes of rax, orig_rax and rip, the number of registers
 _RAX, _ORIG_RAX, _RIP, _NREGS = 10, 15, 16, 27
 _EINTR, _ERESTARTNOINTR = -4, -513  # what a call returns; what makes the kernel restart it
+_GETPID = 39  # a call that changes nothing
 _MASK = (1 << 64) - 1
 MACHINE = "x86_64"  # the only one it can trace (`platform.machine()`'s name)
 MEMORY_CAP = 64 << 20
@@ -79,6 +81,7 @@ class Tracee:
         self.pid = pid
         self.deadline = deadline
         self.pending = 0  # a signal to pass on when detaching
+        self.at_entry = False  # stopped at a system call's entry
         self.maps: list[tuple[int, int, str, str]] = []
 
     def wait(self) -> int:
@@ -142,14 +145,42 @@ class Tracee:
             return op, buf[1], (rval, buf[4] & 0xFF)
         return op, buf[1], ()
 
+    def resume(self, request: int) -> None:
+        self.at_entry = False
+        _ptrace(request, self.pid)
+        self.wait()
+
     def until_entry(self) -> tuple[int, tuple[int, ...]]:
         for _ in range(4):
-            _ptrace(_SYSCALL, self.pid)
-            self.wait()
+            self.resume(_SYSCALL)
             op, ip, info = self.syscall_info()
             if op == 1:
+                self.at_entry = True
                 return ip, info
         raise Unknown("no system call entry")
+
+    def call_again(self) -> None:
+        """Before leaving it at a call's entry: make that call getpid() instead, and at
+        its exit step back onto the `syscall` instruction with the call's number, so
+        that it makes the call again once detached. Leaving sets its signal-pending
+        flag, and a call entered with that flag set fails at once: epoll_wait() with
+        EINTR, which the program would take for an error. (Not skipped with number -1:
+        the harness's seccomp filter would take that for a call of another ABI.)"""
+        regs = list(self.regs())
+        rip, nr = regs[_RIP] - 2, regs[_ORIG_RAX]
+        with open(f"/proc/{self.pid}/mem", "rb", buffering=0) as mem:
+            mem.seek(rip)
+            if mem.read(2) != b"\x0f\x05":
+                return  # not a `syscall` instruction: nothing safe to do
+        regs[_ORIG_RAX] = _GETPID
+        self.set_regs(tuple(regs))
+        try:
+            self.resume(_SYSCALL)  # getpid's exit, or a stop after it
+        finally:
+            if self.pid:
+                regs = list(self.regs())
+                regs[_RAX], regs[_RIP] = nr, rip
+                self.set_regs(tuple(regs))
 
     def memory(self) -> dict[tuple[int, int], bytes]:
         out: dict[tuple[int, int], bytes] = {}
@@ -276,6 +307,9 @@ def prove(pid: int) -> dict[str, object]:
         return {**_trace(t), "entered": entered}
     finally:
         if t.pid:
+            with contextlib.suppress(Unknown, OSError):
+                if t.at_entry:
+                    t.call_again()
             with contextlib.suppress(Unknown):
                 _ptrace(_DETACH, t.pid, 0, t.pending)
 
@@ -308,8 +342,7 @@ def _round(t: Tracee, ip: int, entry: tuple[int, ...], step: bool = True) -> Non
     0 from, stepping through every instruction between them (`step`; else only
     running to the next call: a program that does something else next costs one stop,
     not thousands of steps)."""
-    _ptrace(_SYSCALL, t.pid)
-    t.wait()
+    t.resume(_SYSCALL)
     op, _ip, result = t.syscall_info()
     if op != 2 or result != (0, 0):
         raise Unknown(f"the call returned {result[:1]}, not 0")
@@ -327,8 +360,7 @@ def _round(t: Tracee, ip: int, entry: tuple[int, ...], step: bool = True) -> Non
             return
         if what:
             raise Unknown(f"it runs {what}")
-        _ptrace(_SINGLESTEP, t.pid)
-        t.wait()
+        t.resume(_SINGLESTEP)
     raise Unknown("too many instructions between two calls")
 
 
