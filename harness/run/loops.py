@@ -1,8 +1,10 @@
-"""Proofs of endless loops for `run.quiet`: one `sandbox.looptrace` process, started at
-the first question and kept for the whole grading, is asked by pid and answers in its
-own time (an interpreter's start per proof cost more than the proof).
+"""Proofs of endless loops for `run.quiet`: one `sandbox.looptrace` process, kept for
+the whole grading, is asked by pid and answers in its own time (an interpreter's start
+per proof cost more than the proof).
 
 Rules this module keeps:
+- The runner starts it (`warm`) before a behaviour's network namespace: a process
+  started inside one is killed with it.
 - The tracer is the harness's, not the run's: its pid is in `TRACERS`, which the run's
   process lists leave out (without a cgroup the harness's children look like the run's).
 - Nothing here waits for the tracer: a wait takes the answers that have come and goes
