@@ -394,10 +394,10 @@ def test_a_tracer_that_died_answers_unknown_and_is_started_again(
     got: dict[str, dict[str, object]] = {}
     assert procs.wait_for(lambda: bool(got.update(tracer.take({lost})) or got), 10)
     assert got[lost] == {"endless": False, "why": "the tracer ended"}
-    assert first not in loops.TRACERS
+    assert first not in tracer.pids()
     again = tracer.ask(prog.pid)  # a new tracer, which proves it
     assert again is not None and tracer.proc is not None and tracer.proc.pid != first
-    assert tracer.proc.pid in loops.TRACERS
+    assert tracer.pids() == {tracer.proc.pid}
     assert procs.wait_for(lambda: bool(got.update(tracer.take({again})) or again in got), 10)
     assert got[again]["endless"] is True, got
 

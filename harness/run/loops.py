@@ -5,8 +5,9 @@ per proof cost more than the proof).
 Rules this module keeps:
 - The runner starts it (`warm`) before a behaviour's network namespace: a process
   started inside one is killed with it.
-- The tracer is the harness's, not the run's: its pid is in `TRACERS`, which the run's
-  process lists leave out (without a cgroup the harness's children look like the run's).
+- The tracer is the harness's, not the run's: its pid (`TRACER.pids()`) is what the
+  run's process lists leave out (without a cgroup the harness's children look like the
+  run's), from its start until it has been reaped.
 - Nothing here waits for the tracer: a wait takes the answers that have come and goes
   on; the answers to a wait that has ended are dropped when they come.
 - A tracer that has died is started again at the next question; what it was asked and
@@ -29,7 +30,6 @@ from typing import Any
 from harness.judge import quiescence
 from harness.sandbox import looptrace, syscalls
 
-TRACERS: set[int] = set()  # the tracer's pid while it runs: the harness's, not the run's
 TRIES = 3  # questions about one process in one wait, when an answer failed for the load
 _DEAD = {"endless": False, "why": "the tracer ended"}
 
@@ -61,6 +61,11 @@ class _Tracer:
                 return None
             self.pending.add(ident)
             return ident
+
+    def pids(self) -> frozenset[int]:
+        """The tracer's pid, from its start until it is reaped (`_ended`)."""
+        proc = self.proc
+        return frozenset() if proc is None else frozenset({proc.pid})
 
     def warm(self) -> None:
         """Start it ahead of the first question (its start costs more than a proof),
@@ -94,7 +99,6 @@ class _Tracer:
         assert self.proc.stdout is not None
         os.set_blocking(self.proc.stdout.fileno(), False)
         self.partial = b""
-        TRACERS.add(self.proc.pid)
 
     def _read(self) -> None:
         if self.proc is None or self.proc.stdout is None:
@@ -128,7 +132,6 @@ class _Tracer:
             self.answers[ident] = dict(_DEAD)
         self.pending.clear()
         if self.proc is not None:
-            TRACERS.discard(self.proc.pid)
             with contextlib.suppress(OSError, subprocess.TimeoutExpired):
                 self.proc.kill()
                 self.proc.wait(1)

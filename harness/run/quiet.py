@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from harness.judge import quiescence
-from harness.run.loops import TRACERS, Loops
+from harness.run.loops import TRACER, Loops
 from harness.run.peers import Conn
 from harness.sandbox import procwatch, syscalls
 from harness.sandbox.procs import Program
@@ -126,7 +126,7 @@ def note(ctx: RunContext) -> None:
         pids = procwatch.run_pids(ctx.walls.join, [p.pid for p in ctx.started
                                                    if p.status is None])
         if pids is not None:
-            _remember(ctx, now, procwatch.marks(pids - TRACERS))
+            _remember(ctx, now, procwatch.marks(pids - TRACER.pids()))
 
 
 def _remember(ctx: RunContext, t: float, marks: dict[int, str]) -> None:
@@ -151,7 +151,7 @@ def sample(ctx: RunContext, settle: float, until: float | None = None,
     roots = {p.pid: p for p in ctx.started if p.status is None}
     pids = procwatch.run_pids(ctx.walls.join, roots)
     if pids is not None:
-        pids -= TRACERS  # without a cgroup the harness's children are the run's
+        pids -= TRACER.pids()  # without a cgroup the harness's children are the run's
     ports = frozenset(c.local_port for c in ctx.conns.values())
     if pids is None:
         return quiescence.Sample(now, _ARCH, (), (), ports, problem="cannot list the processes")
