@@ -213,7 +213,7 @@ def settles_at(first: Sample, settle: float) -> float:
 def settled(first: Sample, last: Sample, settle: float) -> Verdict | None:
     """The quiet verdict, when both samples are quiescent, alike, and `settle` apart
     (and `settle` after each proven loop's start)."""
-    if last.t < settles_at(first, settle) or last.t - first.t < settle:
+    if last.t < settles_at(first, settle):
         return None
     a, b = judge(first), judge(last)
     return b if a.quiet and b.quiet and a.key == b.key else None
