@@ -111,3 +111,14 @@ def test_bytes_held_for_a_connection_not_yet_accepted_have_arrived() -> None:
         assert procs.wait_for(arrived, 10)
         conn.sent += b"!"  # one byte more than it holds: not all arrived
         assert not arrived()
+
+
+def test_a_program_end_that_has_the_harness_fin_has_all_before_it() -> None:
+    """The judge's FIN rule, for the harness's own unacknowledged bytes: the program's
+    end in CLOSE_WAIT has them all, descriptor or counter or not."""
+    conn = SimpleNamespace(name="c1", proto="tcp", sent=bytearray(b"x" * 10),
+                           local_port=40000, remote_port=9190)
+    row = procwatch.SockQueue("tcp", 7, 9190, 40000, 8, 0, 0)
+    assert quiet._arrived_all(conn, [], [row])  # type: ignore[arg-type]
+    established = procwatch.SockQueue("tcp", 7, 9190, 40000, 1, 0, 0)
+    assert not quiet._arrived_all(conn, [], [established])  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ from harness.sandbox.procwatch import ProcSample, SockQueue, TaskSample
 from harness.transcript import Check
 
 _LISTEN = 10  # TCP state number
-_GOT_FIN = (8, 9, 11, 6)  # CLOSE_WAIT, LAST_ACK, CLOSING, TIME_WAIT: the other's FIN came
+GOT_FIN = (8, 9, 11, 6)  # CLOSE_WAIT, LAST_ACK, CLOSING, TIME_WAIT: the other's FIN came
 MARGIN = 0.1  # seconds a timed wait must outlast the harness's wait to count as none
 LOOP_MARGIN = 1.0  # CPU seconds a proven loop must have left past the end of the wait
 _MULTIPLEX = ("poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait",
@@ -200,7 +200,7 @@ def _arrived(sample: Sample) -> set[tuple[str, str, str]]:
     only that kernel's to answer. Either end may be the harness's or the program's (the
     harness's reads what has arrived: `harness_busy`). Matched by the whole 4-tuple."""
     return {(q.proto, q.remote, q.local) for q in sample.queues
-            if q.proto == "tcp" and q.state in _GOT_FIN and q.local and q.remote}
+            if q.proto == "tcp" and q.state in GOT_FIN and q.local and q.remote}
 
 
 def settles_at(first: Sample, settle: float) -> float:

@@ -97,11 +97,13 @@ def harness_busy(ctx: RunContext, now: float, settle: float,
 def _arrived_all(conn: Conn, procs: Sequence[procwatch.ProcSample],
                  queues: Sequence[procwatch.SockQueue]) -> bool:
     """Whether the program's end of `conn` has received every byte the harness wrote
-    (its kernel's counter): what is not yet acknowledged then waits only for the
-    program's kernel's delayed ACK, not to arrive."""
+    (its state, its unread bytes, or its kernel's counter): what is not yet acknowledged
+    then waits only for the program's kernel's delayed ACK, not to arrive."""
     row = next((q for q in queues if q.proto.startswith("tcp")
                 and q.remote_port == conn.local_port and q.local_port == conn.remote_port),
                None)
+    if row is not None and row.state in quiescence.GOT_FIN:
+        return True  # it has the harness's FIN, so all before it (the judge's own rule)
     if row is not None and not row.inode:
         # no descriptor holds it (still in the listening socket's queue): its unread
         # bytes, in order, are at most what it received; as many as were sent, all came
