@@ -1,9 +1,13 @@
 /* mutex.c -- threads and a mutex (textbook ch. 18). usage: ./mutex
- * 100 threads: half add 1 to num 1,000,000 times, half subtract 1 as many times; the
- * result must be 0. */
+ * 100 threads: half add 1 to num LOOPS times, half subtract 1 as many times; the result
+ * must be 0. Each update reads num, lets other threads run (sched_yield), then writes:
+ * without a lock another thread's update in between is lost, on every run. (The
+ * textbook's tight num+=1 loop can end at 0 by luck when its threads seldom overlap.) */
 #include <stdio.h>
 #include <pthread.h>
+#include <sched.h>
 #define NUM_THREAD	100
+#define LOOPS	2000
 
 void * thread_inc(void * arg);
 void * thread_des(void * arg);
@@ -37,15 +41,23 @@ void * thread_inc(void * arg)
 	int i;
 	/* TODO: guard the updates: pthread_mutex_lock(&mutex) ... pthread_mutex_unlock(&mutex)
 	 * TODO: 갱신을 보호하세요: pthread_mutex_lock(&mutex) ... pthread_mutex_unlock(&mutex) */
-	for(i=0; i<1000000; i++)
-		num+=1;
+	for(i=0; i<LOOPS; i++)
+	{
+		long long value = num;
+		sched_yield();
+		num = value + 1;
+	}
 	return NULL;
 }
 void * thread_des(void * arg)
 {
 	int i;
 	/* TODO: the same lock here too. / TODO: 여기에도 같은 락을 거세요. */
-	for(i=0; i<1000000; i++)
-		num-=1;
+	for(i=0; i<LOOPS; i++)
+	{
+		long long value = num;
+		sched_yield();
+		num = value - 1;
+	}
 	return NULL;
 }
