@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import host_leftovers
 import pytest
 
-from harness.sandbox import cgroup, keyring, netns, walls
+from harness.sandbox import cgroup, keyring, netns, procs, walls
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,16 @@ needs_netns = pytest.mark.skipif(netns.probe() is not None,
 needs_walls = pytest.mark.skipif(
     os.geteuid() != 0 or not walls.layers().namespaces,
     reason="the adversarial suite needs root and mount namespaces (every wall up)")
+
+
+@pytest.fixture
+def subreaper() -> Iterator[None]:
+    """The test's process is a child subreaper, as a grader is, for this test only: a
+    worker left one would collect the orphans of every grader it starts later and never
+    reap them (zombies of a slot uid at the suite's end)."""
+    assert procs.become_subreaper()
+    yield
+    procs.become_subreaper(False)
 
 
 def _our_leftovers() -> list[str]:

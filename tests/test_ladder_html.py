@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, needs_netns
 
 from harness.report import ladder
@@ -332,13 +333,12 @@ def test_html_with_nothing_graded() -> None:
 
 
 @needs_netns
+@pytest.mark.usefixtures("subreaper")
 def test_ladder_of_a_real_run_shows_who_closed(tmp_path: Path) -> None:
     from harness.plugin import BuildCache
     from harness.run.runner import RunConfig, run_behaviour
-    from harness.sandbox import procs
     from harness.spec.model import load_spec
 
-    procs.become_subreaper()
     spec = load_spec(ROOT / "specs/echo_server.yaml")
     b = spec.behaviour("close_after_eof")
     cache = BuildCache(ROOT / "tests/programs/echo_server/mut_never_closes")

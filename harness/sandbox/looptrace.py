@@ -18,7 +18,8 @@ Rules this module keeps:
   is restarted, as the kernel restarts the others, and a program left at a call's
   entry makes that call again after it is detached (`Tracee.call_again`).
 - x86_64 only; anything odd is "unknown" with a reason, never a proof.
-- The tracee is always detached, a signal that arrived meanwhile passed on to it.
+- The tracee is always detached, a signal that arrived meanwhile passed on to it; one
+  killed while traced is reaped here (its parent cannot reap it before the tracer).
 """
 
 from __future__ import annotations
@@ -182,6 +183,30 @@ class Tracee:
                 regs[_RAX], regs[_RIP] = nr, rip
                 self.set_regs(tuple(regs))
 
+    def let_go(self) -> None:
+        """Detach it, passing on a signal that arrived. One killed meanwhile is not
+        stopped, so it cannot be detached, and its exit is ours to reap first: until
+        then its parent cannot reap the zombie. So it is waited for."""
+        end = time.monotonic() + BUDGET
+        while self.pid:
+            try:
+                _ptrace(_DETACH, self.pid, 0, self.pending)
+                return
+            except Unknown:
+                pass  # not stopped: killed, or on its way to a stop
+            try:
+                got, status = os.waitpid(self.pid, os.WNOHANG | _WALL)
+            except ChildProcessError:
+                return  # no longer ours
+            if got and not os.WIFSTOPPED(status):
+                self.pid = 0  # reaped by us: its parent sees its exit now
+            elif got and status >> 16 == 0 and os.WSTOPSIG(status) & 0x7F != signal.SIGTRAP:
+                self.pending = os.WSTOPSIG(status)
+            elif not got and time.monotonic() > end:
+                return
+            elif not got:
+                time.sleep(0.001)
+
     def memory(self) -> dict[tuple[int, int], bytes]:
         out: dict[tuple[int, int], bytes] = {}
         total = 0
@@ -310,8 +335,7 @@ def prove(pid: int) -> dict[str, object]:
             with contextlib.suppress(Unknown, OSError):
                 if t.at_entry:
                     t.call_again()
-            with contextlib.suppress(Unknown):
-                _ptrace(_DETACH, t.pid, 0, t.pending)
+            t.let_go()
 
 
 def _trace(t: Tracee) -> dict[str, object]:

@@ -63,9 +63,9 @@ def state(pid: int) -> str:
         return ""
 
 
-def become_subreaper() -> bool:
+def become_subreaper(on: bool = True) -> bool:
     libc = ctypes.CDLL(None, use_errno=True)
-    return bool(libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+    return bool(libc.prctl(_PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0) == 0)
 
 
 def signal_number(name: str) -> int:

@@ -82,18 +82,28 @@ def _exists(pid: int) -> bool:
 def kill_uid(uid: int | None, deadline: float = 5.0) -> list[int]:
     """SIGKILL every process of a slot uid (ours by construction: this process holds the
     slot), until none is left: what escaped a run or a build's namespace and cgroup.
+    Our zombie children of that uid are waited for too: one killed while a tracer held
+    it cannot be reaped until the tracer has (sandbox.looptrace), and one left would
+    count against the uid's process limit in the next run, or outlive the slot.
     Returns those still there (should be none)."""
     if uid is None:
         return []
     end = time.monotonic() + deadline
+    me = os.getpid()
     while True:
         left = []
         for entry in filter(str.isdigit, os.listdir("/proc")):
-            with contextlib.suppress(OSError):
-                if os.stat(f"/proc/{entry}").st_uid == uid and state(int(entry)) not in ("Z", ""):
-                    left.append(int(entry))
+            with contextlib.suppress(OSError, psutil.Error):
+                if os.stat(f"/proc/{entry}").st_uid != uid:
+                    continue
+                now = state(int(entry))
+                if now not in ("Z", ""):
                     os.kill(int(entry), signal.SIGKILL)
-        reap_strays(uid)
+                    left.append(int(entry))
+                elif now == "Z" and psutil.Process(int(entry)).ppid() == me:
+                    left.append(int(entry))
+        reaped = reap_strays(uid)
+        left = [pid for pid in left if pid not in reaped]
         if not left or time.monotonic() > end:
             return left
         time.sleep(0.01)
