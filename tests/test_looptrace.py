@@ -306,6 +306,7 @@ def test_a_loop_that_cannot_be_proven_is_traced_a_bounded_number_of_times_per_wa
     (b"\x48\x0f\xc7\xf0", "rdrand"),  # rdrand rax
     (b"\x0f\xc7\xf8", "rdrand"),  # rdseed eax
     (b"\xf3\x0f\xc7\xf8", "rdrand"),  # rdpid
+    (b"\x0f\xa2", "cpuid"),
     (b"\xcd\x80", "int80/sysenter/xbegin"),
     (b"\x48\x89\xc7", ""),  # mov rdi, rax
     (b"\x0f\xc7\x0f", ""),  # cmpxchg8b [rdi]

@@ -4,7 +4,7 @@ A single-threaded process with no signal handlers, nothing pending and no shared
 is stopped at a read()/recvfrom() on a TCP socket at end of file (it returns 0). Its
 registers, extended (FP/vector) state and every writable private mapping are taken at
 that call's entry; then it is stepped one instruction at a time, refusing anything that
-reads a hidden input (rdtsc, rdrand, the vDSO's clock, another system call), up to its
+reads a hidden input (rdtsc, rdrand, cpuid, the vDSO's clock, another system call), up to its
 next system call. When that is the same call with the same registers and the same
 memory, the next round is the same again, and so on: the loop never ends (until a
 signal: the CPU limit's, read here as `cpu_left`, or the harness's own).
@@ -265,6 +265,8 @@ def hidden_input(code: bytes) -> str:
         return "rdtsc"
     if op[:2] == b"\x0f\xc7" and len(op) == 3 and (op[2] >> 3) & 7 in (6, 7):
         return "rdrand"
+    if op[:2] == b"\x0f\xa2":  # its APIC id is the CPU's: it changes when the kernel
+        return "cpuid"  # moves the process
     if op[:2] in (b"\xcd\x80", b"\x0f\x34", b"\xc7\xf8"):
         return "int80/sysenter/xbegin"
     if len(op) < 2:
