@@ -404,7 +404,7 @@ def test_a_tracer_that_died_answers_unknown_and_is_started_again(
 
 
 @live
-def test_a_process_killed_while_traced_is_let_go(tmp_path: Path) -> None:
+def test_a_process_killed_while_traced_is_let_go() -> None:
     """A process killed while the tracer holds it is the tracer's to reap first: its
     parent cannot reap the zombie until then. Killed at every moment of a question (the
     tracer's first read of /proc, its attach, its stop), each one is let go: we, its

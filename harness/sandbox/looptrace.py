@@ -4,8 +4,8 @@ A single-threaded process with no signal handlers, nothing pending and no shared
 is stopped at a read()/recvfrom() on a TCP socket at end of file (it returns 0). Its
 registers, extended (FP/vector) state and every writable private mapping are taken at
 that call's entry; then it is stepped one instruction at a time, refusing anything that
-reads a hidden input (rdtsc, rdrand, cpuid, the vDSO's clock, another system call), up to its
-next system call. When that is the same call with the same registers and the same
+reads a hidden input (rdtsc, rdrand, cpuid, the vDSO's clock, another system call), up
+to its next system call. When that is the same call with the same registers and the same
 memory, the next round is the same again, and so on: the loop never ends (until a
 signal: the CPU limit's, read here as `cpu_left`, or the harness's own).
 
@@ -184,28 +184,21 @@ class Tracee:
                 self.set_regs(tuple(regs))
 
     def let_go(self) -> None:
-        """Detach it, passing on a signal that arrived. One killed meanwhile is not
-        stopped, so it cannot be detached, and its exit is ours to reap first: until
-        then its parent cannot reap the zombie. So it is waited for."""
-        end = time.monotonic() + BUDGET
+        """Detach it, passing on a signal that arrived. It is stopped here unless it was
+        killed (a kill ends any stop): then it cannot be detached, and its exit is ours
+        to reap first (its parent cannot reap the zombie until we have)."""
         while self.pid:
             try:
                 _ptrace(_DETACH, self.pid, 0, self.pending)
                 return
             except Unknown:
-                pass  # not stopped: killed, or on its way to a stop
+                pass
             try:
-                got, status = os.waitpid(self.pid, os.WNOHANG | _WALL)
+                self.wait()  # its exit (reaped: pid 0), or a stop it can be detached at
             except ChildProcessError:
                 return  # no longer ours
-            if got and not os.WIFSTOPPED(status):
-                self.pid = 0  # reaped by us: its parent sees its exit now
-            elif got and status >> 16 == 0 and os.WSTOPSIG(status) & 0x7F != signal.SIGTRAP:
-                self.pending = os.WSTOPSIG(status)
-            elif not got and time.monotonic() > end:
-                return
-            elif not got:
-                time.sleep(0.001)
+            except Unknown:
+                pass  # it ended, or a signal came that detaching passes on
 
     def memory(self) -> dict[tuple[int, int], bytes]:
         out: dict[tuple[int, int], bytes] = {}
