@@ -121,6 +121,41 @@ def test_a_c_server_hard_coding_9190_echoes_on_the_behaviours_port(tmp_path: Pat
         held.release()
 
 
+PY_NEWS = """
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("", 9190)); print("bound", flush=True)  # never joins the group
+print(u.recvfrom(100)[0].decode(), flush=True)
+"""
+
+
+def test_a_receiver_that_never_joined_gets_no_group_news_another_program_joined() -> None:
+    """On the shared loopback, a UDP socket bound to the wildcard would get every group
+    any other program joined on the interface (IP_MULTICAST_ALL): another run's correct
+    news_receiver made a mutant without IP_ADD_MEMBERSHIP pass in the docker tier. With
+    the library it gets only its own groups, as in a namespace of its own: the group's
+    datagram is not delivered, the unicast one sent after it is."""
+    group, lo = socket.inet_aton("224.1.1.2"), socket.inet_aton("127.0.0.1")
+    held = hostports.any_free()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as other, \
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as harness:
+        other.bind(("127.0.0.1", 0))  # another run's receiver, joined on lo
+        other.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, group + lo)
+        harness.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, lo)
+        proc = subprocess.Popen([sys.executable, "-c", PY_NEWS], env=_env({9190: held.port}),
+                                stdout=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout is not None
+            assert proc.stdout.readline() == "bound\n"
+            harness.sendto(b"news", ("224.1.1.2", held.port))
+            harness.sendto(b"unicast", ("127.0.0.1", held.port))
+            assert proc.stdout.readline() == "unicast\n"
+        finally:
+            proc.kill()
+            proc.wait()
+            held.release()
+
+
 LOOKUPS = """
 import socket
 print(socket.gethostbyname_ex("www.sockgrade.test"))

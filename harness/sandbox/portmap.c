@@ -8,6 +8,8 @@
  * SOCKGRADE_HOSTS="<an /etc/hosts table>" answers gethostbyname(_r), gethostbyname2(_r),
  * gethostbyaddr(_r) and getaddrinfo from that table, as a private /etc/hosts would (a
  * name not in it is not found: a private namespace has no DNS either).
+ * A UDP socket it binds receives only the multicast groups it joined itself (another
+ * run's membership on the shared interface is not its own).
  * Nothing else changes: every other call goes to libc as it is.
  */
 #define _GNU_SOURCE
@@ -121,11 +123,26 @@ static void inward(struct sockaddr *sa, socklen_t len)
 		}
 }
 
+/* a datagram socket receives only the groups it joined itself, as in a namespace of its
+ * own: on the shared loopback IP_MULTICAST_ALL (on by default) hands a socket bound to
+ * the wildcard every group any other program joined on the interface, so a receiver
+ * that never joined would get another run's news */
+static void own_groups_only(int fd, const struct sockaddr *sa)
+{
+	int type, off = 0, saved = errno;
+	socklen_t n = sizeof type;
+	if (sa && sa->sa_family == AF_INET
+	    && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &n) == 0 && type == SOCK_DGRAM)
+		setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &off, sizeof off);
+	errno = saved;
+}
+
 int bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	static int (*f)(int, const struct sockaddr *, socklen_t);
 	struct sockaddr_storage buf;
 	if (!f) f = real("bind");
+	own_groups_only(fd, sa);
 	return f(fd, outward(sa, len, &buf), len);
 }
 
